@@ -1,0 +1,3 @@
+using Ward.Cli;
+
+return WardApp.Run(args);

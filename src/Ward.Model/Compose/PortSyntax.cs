@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Net;
+using Ward.Model.Spec;
+
+namespace Ward.Model.Compose;
+
+/// <summary>
+/// Reads a port in short syntax with the grammar of Docker's nat.ParsePortSpec:
+/// <c>[[ip:]published:]target[/protocol]</c>, split on ':' from the right. Published and target may be ranges of
+/// equal length, or a published range for a single target. An IPv6 address goes in brackets. Short-syntax ports
+/// publish in ingress mode, as with the CLI; a host IP is accepted but Swarm ignores it.
+/// </summary>
+public static class PortSyntax
+{
+    public static bool TryParse(string text, out List<PortSpec> ports, out string? error)
+    {
+        ports = [];
+        error = null;
+        var protocol = "tcp";
+        var body = text;
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            var rest = text[(slash + 1)..];
+            var nextSlash = rest.IndexOf('/', StringComparison.Ordinal);
+            protocol = (nextSlash < 0 ? rest : rest[..nextSlash]).ToLowerInvariant();
+            if (protocol.Length == 0)
+            {
+                protocol = "tcp";
+            }
+
+            body = text[..slash];
+            if (protocol is not ("tcp" or "udp" or "sctp"))
+            {
+                return Fail(text, $"has protocol '{protocol}'; allowed are tcp, udp and sctp", out error);
+            }
+        }
+
+        // Split from the right: target, then published, and whatever is left is the IP.
+        var lastColon = body.LastIndexOf(':');
+        var target = lastColon < 0 ? body : body[(lastColon + 1)..];
+        string? published = null;
+        string? hostIp = null;
+        if (lastColon >= 0)
+        {
+            var left = body[..lastColon];
+            var colon = left.LastIndexOf(':');
+            published = colon < 0 ? left : left[(colon + 1)..];
+            if (colon >= 0)
+            {
+                hostIp = left[..colon];
+                if (!IsAddress(hostIp))
+                {
+                    return Fail(text, $"has '{hostIp}', which is not an IP address", out error);
+                }
+            }
+        }
+
+        if (!TryRange(target, out var targetFrom, out var targetTo))
+        {
+            return Fail(text, $"has target '{target}', which is not a port (0-65535) or a range a-b", out error);
+        }
+
+        if (string.IsNullOrEmpty(published))
+        {
+            for (var port = targetFrom; port <= targetTo; port++)
+            {
+                ports.Add(new PortSpec { Target = port, Protocol = protocol, HostIp = hostIp });
+            }
+
+            return true;
+        }
+
+        if (!TryRange(published, out var publishedFrom, out var publishedTo))
+        {
+            return Fail(text, $"has published port '{published}', which is not a port (0-65535) or a range a-b", out error);
+        }
+
+        if (targetFrom == targetTo)
+        {
+            // A published range for one target: Swarm publishes the first port of the range.
+            ports.Add(new PortSpec { Target = targetFrom, Published = publishedFrom, Protocol = protocol, HostIp = hostIp });
+            return true;
+        }
+
+        if (publishedTo - publishedFrom != targetTo - targetFrom)
+        {
+            return Fail(text, "maps ranges of different lengths", out error);
+        }
+
+        for (var offset = 0; offset <= targetTo - targetFrom; offset++)
+        {
+            ports.Add(new PortSpec { Target = targetFrom + offset, Published = publishedFrom + offset, Protocol = protocol, HostIp = hostIp });
+        }
+
+        return true;
+    }
+
+    private static bool Fail(string text, string problem, out string? error)
+    {
+        error = $"the port '{text}' {problem}; write [[host_ip:]published:]target[/protocol], e.g. 8080:80";
+        return false;
+    }
+
+    private static bool IsAddress(string text)
+    {
+        if (text.StartsWith('[') && text.EndsWith(']'))
+        {
+            text = text[1..^1];
+        }
+
+        return !text.Contains('%', StringComparison.Ordinal) && IPAddress.TryParse(text, out _) &&
+               (text.Contains(':', StringComparison.Ordinal) || text.Count(c => c == '.') == 3);
+    }
+
+    private static bool TryRange(string text, out int from, out int to)
+    {
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        if (dash < 0)
+        {
+            var ok = TryPort(text, out from);
+            to = from;
+            return ok;
+        }
+
+        to = 0;
+        return TryPort(text[..dash], out from) && TryPort(text[(dash + 1)..], out to) && from <= to;
+    }
+
+    private static bool TryPort(string text, out int port) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 0 and <= 65535;
+}

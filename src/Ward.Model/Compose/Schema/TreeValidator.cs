@@ -1,0 +1,467 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Ward.Model.Diagnostics;
+using Ward.Model.Spec;
+using Ward.Model.Yaml;
+
+namespace Ward.Model.Compose.Schema;
+
+/// <summary>
+/// Checks a YAML tree against a <see cref="Shape"/>, reporting every problem (never stopping at the first),
+/// and returns the normalised tree: every string interpolated and, where the CLI does so, interpolated strings
+/// cast to the expected type. Follows the Docker CLI's loader: interpolate, cast, then validate.
+/// </summary>
+/// <param name="version">The file's compose version: keys newer than it are refused.</param>
+/// <param name="diagnostics">Where problems go.</param>
+/// <param name="interpolator">Substitutes variables; null for a tree that was interpolated already.</param>
+public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnostics, Interpolator? interpolator)
+{
+    private readonly Dictionary<string, Regex> _patterns = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedUnset = new(StringComparer.Ordinal);
+
+    public ComposeVersion Version => version;
+
+    /// <summary>Validates <paramref name="node"/> against <paramref name="shape"/> and returns it normalised.</summary>
+    public YNode Validate(YNode node, Shape shape, ModelPath path)
+    {
+        if (node is YScalar scalar)
+        {
+            node = Interpolate(scalar, shape, path);
+        }
+
+        switch (shape)
+        {
+            case ScalarShape scalarShape:
+                CheckScalar(node, scalarShape, path);
+                return node;
+            case ArrayShape arrayShape:
+                return ValidateArray(node, arrayShape, path);
+            case ObjectShape objectShape:
+                return ValidateObject(node, objectShape, path);
+            case OneOfShape oneOf:
+                return ValidateOneOf(node, oneOf, path);
+            default:
+                throw new InvalidOperationException($"unknown shape {shape.GetType().Name}");
+        }
+    }
+
+    /// <summary>Interpolates every string below <paramref name="node"/> without checking shapes (extension fields).</summary>
+    public YNode InterpolateOnly(YNode node, ModelPath path)
+    {
+        switch (node)
+        {
+            case YScalar scalar:
+                return Interpolate(scalar, null, path);
+            case YSequence sequence:
+                return new YSequence(sequence.Location, [.. sequence.Items.Select((item, i) => InterpolateOnly(item, path.Index(i)))]);
+            case YMapping mapping:
+                var entries = new List<YEntry>(mapping.Entries.Count);
+                foreach (var entry in mapping.Entries)
+                {
+                    if (entry.Key is not YScalar { Kind: ScalarKind.String } key)
+                    {
+                        NonStringKey(entry, path);
+                        continue;
+                    }
+
+                    entries.Add(entry with { Value = InterpolateOnly(entry.Value, path.Child(key.Value)) });
+                }
+
+                return new YMapping(mapping.Location, entries);
+            default:
+                return node;
+        }
+    }
+
+    private YNode Interpolate(YScalar scalar, Shape? shape, ModelPath path)
+    {
+        if (interpolator is null || scalar.Kind != ScalarKind.String || !scalar.Value.Contains('$', StringComparison.Ordinal))
+        {
+            return scalar;
+        }
+
+        var unsetBefore = interpolator.Unset.Count;
+        if (!interpolator.TrySubstitute(scalar.Value, out var value, out var error, out var warning))
+        {
+            diagnostics.Error(DiagnosticCodes.Interpolation, path.ToString(), error!, scalar.Location);
+            return scalar;
+        }
+
+        if (warning is not null)
+        {
+            diagnostics.Warning(DiagnosticCodes.InterpolationWarning, path.ToString(), warning, scalar.Location);
+        }
+
+        if (interpolator.Unset.Count != unsetBefore)
+        {
+            foreach (var name in interpolator.Unset.Where(_reportedUnset.Add))
+            {
+                diagnostics.Warning(DiagnosticCodes.InterpolationWarning, path.ToString(), $"the variable {name} is not set; an empty string is used", scalar.Location);
+            }
+        }
+
+        if (value == scalar.Value)
+        {
+            return scalar;
+        }
+
+        // The CLI casts a value only when interpolation changed it, and only at keys it knows to be typed.
+        var cast = shape switch
+        {
+            ScalarShape s => s.Cast,
+            OneOfShape o => o.Options.OfType<ScalarShape>().Select(s => s.Cast).FirstOrDefault(c => c != Cast.None),
+            _ => Cast.None,
+        };
+        return cast == Cast.None ? scalar.With(value, ScalarKind.String) : CastValue(scalar, value, cast, path);
+    }
+
+    private YScalar CastValue(YScalar scalar, string value, Cast cast, ModelPath path)
+    {
+        switch (cast)
+        {
+            case Cast.Int when GoNumbers.TryParseAtoi(value, out var number):
+                return scalar.With(number.ToString(CultureInfo.InvariantCulture), ScalarKind.Int);
+            case Cast.Float when GoNumbers.TryParseFloat(value, out var real):
+                return scalar.With(real.ToString("R", CultureInfo.InvariantCulture), ScalarKind.Float);
+            case Cast.Bool when GoNumbers.TryParseBool(value, out var flag):
+                return scalar.With(flag ? "true" : "false", ScalarKind.Bool);
+        }
+
+        var expected = cast switch
+        {
+            Cast.Int => "a whole number (digits only)",
+            Cast.Float => "a number",
+            _ => "a boolean (true/false, yes/no, on/off)",
+        };
+        diagnostics.Error(DiagnosticCodes.Interpolation, path.ToString(), $"the value '{YScalar.Shorten(value)}' after interpolation is not {expected}", scalar.Location);
+        return scalar.With(value, ScalarKind.String);
+    }
+
+    private void CheckScalar(YNode node, ScalarShape shape, ModelPath path)
+    {
+        if (node is not YScalar scalar || !Accepts(shape.Types, scalar))
+        {
+            TypeError(node, shape, path);
+            return;
+        }
+
+        if (shape.Enum is { } values && scalar.Kind != ScalarKind.Null && !values.Contains(scalar.Value, StringComparer.Ordinal))
+        {
+            diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"'{YScalar.Shorten(scalar.Value)}' is not one of {string.Join(", ", values)}", scalar.Location);
+            return;
+        }
+
+        if (shape.Minimum is { } minimum && ScalarResolver.TryGetDouble(scalar, out var number) && number < minimum)
+        {
+            diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"{scalar.Value} is below the minimum of {minimum}", scalar.Location);
+            return;
+        }
+
+        if (shape.Format is { } format && FormatError(format, scalar) is { } problem)
+        {
+            diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), problem, scalar.Location);
+        }
+    }
+
+    private static string? FormatError(string format, YScalar scalar)
+    {
+        var value = scalar.Kind == ScalarKind.Int && ScalarResolver.TryGetLong(scalar, out var number)
+            ? number.ToString(CultureInfo.InvariantCulture)
+            : scalar.Value;
+        return format switch
+        {
+            "duration" when !GoDuration.TryParse(value, out _) =>
+                $"'{YScalar.Shorten(value)}' is not a duration; write a number with a unit, e.g. 10s, 1m30s, 500ms, 2h",
+            "ports" when !PortSyntax.TryParse(value, out _, out var error) => error,
+            "ports" => null,
+            "duration" => null,
+            _ => WardFormats.Problem(format, value),
+        };
+    }
+
+    private static bool Accepts(ScalarTypes types, YScalar scalar) => scalar.Kind switch
+    {
+        ScalarKind.String => types.HasFlag(ScalarTypes.String),
+        ScalarKind.Int => types.HasFlag(ScalarTypes.Integer) || types.HasFlag(ScalarTypes.Number),
+        // JSON Schema (draft 4, as the CLI uses it) counts a whole-valued number as an integer: replicas: 3.0 is accepted.
+        ScalarKind.Float => types.HasFlag(ScalarTypes.Number) ||
+                            (types.HasFlag(ScalarTypes.Integer) && ScalarResolver.TryGetDouble(scalar, out var d) && double.IsFinite(d) && d == Math.Floor(d)),
+        ScalarKind.Bool => types.HasFlag(ScalarTypes.Boolean),
+        ScalarKind.Null => types.HasFlag(ScalarTypes.Null),
+        _ => false,
+    };
+
+    private YNode ValidateOneOf(YNode node, OneOfShape oneOf, ModelPath path)
+    {
+        var option = Choose(node, oneOf);
+        if (option is null)
+        {
+            TypeError(node, oneOf, path);
+            return node;
+        }
+
+        if (!option.Since.IsSatisfiedBy(version))
+        {
+            diagnostics.Error("CMP-003", path.ToString(), $"{option.Expected} here needs compose file format {option.Since} or later, and this file declares version \"{version}\"; raise the version (e.g. \"3.8\") or use the short syntax", node.Location);
+            return node;
+        }
+
+        return Validate(node, option, path);
+    }
+
+    private YNode ValidateArray(YNode node, ArrayShape shape, ModelPath path)
+    {
+        if (node is not YSequence sequence)
+        {
+            TypeError(node, shape, path);
+            return node;
+        }
+
+        var items = new YNode[sequence.Items.Count];
+        var unique = shape.UniqueItems && (shape.UniqueItemsBefore is not { } before || !before.IsSatisfiedBy(version));
+        HashSet<(ScalarKind, string)>? seen = unique ? [] : null;
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = Validate(sequence.Items[i], shape.Items, path.Index(i));
+            if (seen is not null && items[i] is YScalar item && !seen.Add((item.Kind, item.Value)))
+            {
+                diagnostics.Error(DiagnosticCodes.Schema, path.Index(i).ToString(), $"'{YScalar.Shorten(item.Value)}' appears more than once; the items of this list must be unique", item.Location);
+            }
+        }
+
+        return new YSequence(sequence.Location, items);
+    }
+
+    private YNode ValidateObject(YNode node, ObjectShape shape, ModelPath path)
+    {
+        if (node is YScalar { IsNull: true } && shape.Nullable)
+        {
+            return new YMapping(node.Location, []);
+        }
+
+        if (node is not YMapping mapping)
+        {
+            TypeError(node, shape, path);
+            return node;
+        }
+
+        var open = shape.OpenSince is { } openSince && openSince.IsSatisfiedBy(version);
+        var entries = new List<YEntry>(mapping.Entries.Count);
+        foreach (var entry in mapping.Entries)
+        {
+            if (entry.Key is not YScalar { Kind: ScalarKind.String } keyScalar)
+            {
+                NonStringKey(entry, path);
+                continue;
+            }
+
+            var key = keyScalar.Value;
+            var childPath = path.Child(key);
+            if (shape.Find(key) is { } field)
+            {
+                if (CheckField(field, keyScalar, childPath))
+                {
+                    entries.Add(entry with { Value = Validate(entry.Value, field.Shape, childPath) });
+                }
+
+                continue;
+            }
+
+            if (key.StartsWith("x-", StringComparison.Ordinal) && shape.ExtensionsSince is { } since)
+            {
+                if (since.IsSatisfiedBy(version) || open)
+                {
+                    entries.Add(entry with { Value = InterpolateOnly(entry.Value, childPath) });
+                }
+                else
+                {
+                    diagnostics.Error("CMP-003", childPath.ToString(), $"extension fields such as '{key}' need compose file format {since} or later here, and this file declares version \"{version}\"; raise the version (e.g. \"3.8\")", keyScalar.Location);
+                }
+
+                continue;
+            }
+
+            if (shape.AdditionalValues is { } valueShape && (shape.KeyPattern is null || Matches(shape.KeyPattern, key)))
+            {
+                entries.Add(entry with { Value = Validate(entry.Value, valueShape, childPath) });
+                continue;
+            }
+
+            if (open)
+            {
+                entries.Add(entry with { Value = InterpolateOnly(entry.Value, childPath) });
+                continue;
+            }
+
+            ReportUnknownKey(shape, key, keyScalar, path);
+        }
+
+        foreach (var required in shape.Required)
+        {
+            if (mapping.Find(required) is null)
+            {
+                diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"'{required}' is required here", mapping.Location);
+            }
+        }
+
+        return new YMapping(mapping.Location, entries);
+    }
+
+    private void NonStringKey(YEntry entry, ModelPath path)
+    {
+        var keyText = (entry.Key as YScalar)?.Value ?? entry.Key.Describe();
+        diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"the key '{keyText}' is not a string; keys must be names (quote it: \"{keyText}\")", entry.Key.Location);
+    }
+
+    private bool CheckField(Field field, YScalar key, ModelPath path)
+    {
+        if (field.Status == KeyStatus.Forbidden)
+        {
+            diagnostics.Error("CMP-002", path.ToString(), $"docker stack deploy refuses '{key.Value}': {field.Advice}", key.Location);
+            return false;
+        }
+
+        if (!field.Since.IsSatisfiedBy(version))
+        {
+            diagnostics.Error("CMP-003", path.ToString(), $"'{key.Value}' needs compose file format {field.Since} or later, and this file declares version \"{version}\"; raise the version (e.g. \"3.8\") or remove the key", key.Location);
+            return false;
+        }
+
+        switch (field.Status)
+        {
+            case KeyStatus.Ignored:
+                diagnostics.Add(new Diagnostic("CMP-001", Severity.Warning, path.ToString(), $"docker stack deploy ignores '{key.Value}'{(field.Advice is null ? "" : $": {field.Advice}")}", key.Location));
+                break;
+            case KeyStatus.Deprecated:
+                diagnostics.Add(new Diagnostic("CMP-001", Severity.Info, path.ToString(), $"'{key.Value}' is deprecated and ignored by docker stack deploy{(field.Advice is null ? "" : $": {field.Advice}")}", key.Location));
+                break;
+        }
+
+        return true;
+    }
+
+    private void ReportUnknownKey(ObjectShape shape, string key, YScalar keyScalar, ModelPath path)
+    {
+        var suggestion = Suggest(key, shape.Fields.Select(f => f.Key));
+        var hint = suggestion is null ? "" : $"; did you mean '{suggestion}'?";
+        if (shape.UnknownKeysAreWarnings)
+        {
+            diagnostics.Warning(DiagnosticCodes.UnknownKey, path.Child(key).ToString(), $"unknown key '{key}' is ignored{hint}", keyScalar.Location);
+            return;
+        }
+
+        var what = shape.AdditionalValues is not null && shape.KeyPattern is not null
+            ? $"'{key}' is not a valid name here (allowed: {DescribePattern(shape.KeyPattern)})"
+            : $"unknown key '{key}': docker stack deploy refuses it{hint}";
+        diagnostics.Error(DiagnosticCodes.Schema, path.Child(key).ToString(), what, keyScalar.Location);
+    }
+
+    private static string DescribePattern(string pattern) => pattern switch
+    {
+        ComposeSchema.NamePattern => "letters, digits, '.', '_' and '-'",
+        _ => $"names matching {pattern}",
+    };
+
+    private bool Matches(string pattern, string key)
+    {
+        if (!_patterns.TryGetValue(pattern, out var regex))
+        {
+            regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            _patterns[pattern] = regex;
+        }
+
+        return regex.IsMatch(key);
+    }
+
+    private static Shape? Choose(YNode node, OneOfShape oneOf)
+    {
+        foreach (var option in oneOf.Options)
+        {
+            var fits = (node, option) switch
+            {
+                (YScalar scalar, ScalarShape s) => Accepts(s.Types, scalar),
+                (YMapping, ObjectShape) => true,
+                (YScalar { IsNull: true }, ObjectShape { Nullable: true }) => true,
+                (YSequence, ArrayShape) => true,
+                _ => false,
+            };
+            if (fits)
+            {
+                return option;
+            }
+        }
+
+        return null;
+    }
+
+    private void TypeError(YNode node, Shape shape, ModelPath path)
+    {
+        var hint = node is YScalar { Kind: ScalarKind.String, Quoted: true } scalar && UnquotedFits(scalar, shape)
+            ? $" (write {scalar.Value} without quotes)"
+            : node is YScalar { Kind: ScalarKind.Int or ScalarKind.Float or ScalarKind.Bool } typed && AcceptsString(shape)
+                ? $" (quote it: \"{typed.Value}\")"
+                : "";
+        diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"expected {shape.Expected}, found {node.Describe()}{hint}", node.Location);
+    }
+
+    private static bool UnquotedFits(YScalar scalar, Shape shape)
+    {
+        var resolved = ScalarResolver.Resolve(scalar.Value);
+        var asTyped = new YScalar(scalar.Location, scalar.Value, resolved, false);
+        return resolved != ScalarKind.String && Choose(asTyped, shape as OneOfShape ?? new OneOfShape(shape)) is ScalarShape;
+    }
+
+    private static bool AcceptsString(Shape shape) => shape switch
+    {
+        ScalarShape s => s.Types.HasFlag(ScalarTypes.String),
+        OneOfShape o => o.Options.Any(AcceptsString),
+        _ => false,
+    };
+
+    /// <summary>The closest known key within two edits, for "did you mean" hints.</summary>
+    public static string? Suggest(string key, IEnumerable<string> known)
+    {
+        string? best = null;
+        var bestDistance = 3;
+        foreach (var candidate in known)
+        {
+            var distance = Distance(key, candidate);
+            if (distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        return best;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 2)
+        {
+            return int.MaxValue;
+        }
+
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

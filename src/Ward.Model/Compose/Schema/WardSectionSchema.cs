@@ -1,0 +1,65 @@
+using static Ward.Model.Compose.Schema.S;
+
+namespace Ward.Model.Compose.Schema;
+
+/// <summary>
+/// The shape of the <c>x-ward</c> section. Its names are a contract (docs/environment-file.md). Unknown keys
+/// here are warnings: the compose tools ignore <c>x-</c> fields, so a newer file still reads in an older Ward.
+/// </summary>
+public static class WardSectionSchema
+{
+    private static readonly ScalarShape LabelValue = new(ScalarTypes.String | ScalarTypes.Number | ScalarTypes.Boolean);
+
+    private static readonly ObjectShape Node = Requiring(
+        ["name", "size"],
+        F("name", String()),
+        F("role", Enum("manager", "worker")),
+        F("size", String()),
+        F("address", String()),
+        F("availability", Enum("active", "pause", "drain")),
+        F("labels", MapOf(LabelValue)),
+        F("zone", String()));
+
+    private static readonly ObjectShape Database = Requiring(
+        ["name", "tier"],
+        F("name", String()),
+        F("engine", Enum("postgres", "mysql")),
+        F("version", StringOrNumber()),
+        F("tier", String()),
+        F("placement", ListOfStrings()),
+        F("service", String()),
+        F("external", Requiring(["host"], F("host", String()), F("port", Integer()))));
+
+    private static readonly ObjectShape Domain = Requiring(
+        ["name", "service"],
+        F("name", String()),
+        F("service", String()),
+        F("port", Integer()),
+        F("mapped_at", String("date-time")));
+
+    private static readonly ObjectShape Switchover = Requiring(
+        [],
+        F("window", Requiring(["start", "end"], F("start", String("date-time")), F("end", String("date-time")))),
+        F("restore_rehearsal", Requiring(["at", "passed"], F("at", String("date-time")), F("passed", Boolean()))),
+        F("rollback_plan", String()),
+        F("swarm_backup_at", String("date-time")));
+
+    private static readonly ObjectShape Waiver = Requiring(
+        ["rule", "reason"],
+        F("rule", String()),
+        F("target", String()),
+        F("reason", String()),
+        F("expires", String("date")));
+
+    public static ObjectShape Section { get; } = Requiring(
+        [],
+        F("environment", Requiring([], F("name", String("environment-name")), F("kind", Enum("production", "staging")))),
+        F("nodes", List(Node)),
+        F("databases", List(Database)),
+        F("domains", List(Domain)),
+        F("switchover", Switchover),
+        F("waivers", List(Waiver)));
+
+    private static ObjectShape Requiring(string[] required, params Field[] fields) =>
+        new(fields) { UnknownKeysAreWarnings = true, Required = required };
+}

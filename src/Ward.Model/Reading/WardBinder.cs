@@ -1,0 +1,182 @@
+using System.Globalization;
+using Ward.Model.Catalog;
+using Ward.Model.Compose;
+using Ward.Model.Compose.Schema;
+using Ward.Model.Diagnostics;
+using Ward.Model.Spec;
+using Ward.Model.Yaml;
+
+namespace Ward.Model.Reading;
+
+/// <summary>
+/// Binds the <c>x-ward</c> section and checks it against the catalog and the rest of the file: sizes and tiers
+/// must exist, node and database names be unique, and domains and databases name services that exist.
+/// </summary>
+internal sealed class WardBinder(DiagnosticBag diagnostics, SizeCatalog catalog)
+{
+    private static readonly ModelPath Section = ModelPath.Root.Child("x-ward");
+
+    public (string? Name, EnvironmentKind? Kind) Environment(YNode? section)
+    {
+        var environment = section.Get("environment");
+        EnvironmentKind? kind = environment.Get("kind").Text() switch
+        {
+            "production" => EnvironmentKind.Production,
+            "staging" => EnvironmentKind.Staging,
+            _ => null,
+        };
+        return (environment.Get("name").Text(), kind);
+    }
+
+    public ValueList<NodeSpec> Nodes(YNode? section)
+    {
+        var nodes = new List<NodeSpec>();
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var items = section.Get("nodes").Items();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var path = Section.Child("nodes").Index(i);
+            var name = item.Get("name").Text() ?? "";
+            var size = item.Get("size").Text() ?? "";
+            if (!names.TryAdd(name, i))
+            {
+                diagnostics.Error(DiagnosticCodes.Ward, path.Child("name").ToString(), $"the node name '{name}' is already used by x-ward.nodes[{names[name]}]; node names must be unique", item.Get("name")!.Location);
+            }
+
+            if (catalog.FindSize(size) is null)
+            {
+                diagnostics.Error(DiagnosticCodes.Ward, path.Child("size").ToString(), $"size '{size}' is not one of {catalog.SizeNames}", item.Get("size")?.Location ?? item.Location);
+            }
+
+            nodes.Add(new NodeSpec
+            {
+                Name = name,
+                Role = item.Get("role").Text() == "manager" ? NodeRole.Manager : NodeRole.Worker,
+                Size = size,
+                Address = item.Get("address").Text(),
+                Availability = item.Get("availability").Text() switch
+                {
+                    "pause" => NodeAvailability.Pause,
+                    "drain" => NodeAvailability.Drain,
+                    _ => NodeAvailability.Active,
+                },
+                Labels = item.Get("labels").Labels(),
+                Zone = item.Get("zone").Text(),
+            });
+        }
+
+        return nodes.ToValueList();
+    }
+
+    public ValueList<DatabaseSpec> Databases(YNode? section, IReadOnlySet<string> services)
+    {
+        var databases = new List<DatabaseSpec>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var items = section.Get("databases").Items();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var path = Section.Child("databases").Index(i);
+            var name = item.Get("name").Text() ?? "";
+            var tier = item.Get("tier").Text() ?? "";
+            if (!names.Add(name))
+            {
+                diagnostics.Error(DiagnosticCodes.Ward, path.Child("name").ToString(), $"the database name '{name}' is used twice; database names must be unique", item.Get("name")!.Location);
+            }
+
+            if (catalog.FindTier(tier) is null)
+            {
+                diagnostics.Error(DiagnosticCodes.Ward, path.Child("tier").ToString(), $"tier '{tier}' is not one of {catalog.TierNames}", item.Get("tier")?.Location ?? item.Location);
+            }
+
+            var service = item.Get("service").Text();
+            CheckService(service, services, path.Child("service"), item.Get("service"));
+            var external = item.Get("external");
+            databases.Add(new DatabaseSpec
+            {
+                Name = name,
+                Engine = item.Get("engine").Text() == "mysql" ? DatabaseEngine.Mysql : DatabaseEngine.Postgres,
+                Version = item.Get("version") is YScalar version && !version.IsNull ? version.Value : null,
+                Tier = tier,
+                Placement = item.Get("placement").Strings(),
+                Service = service,
+                External = external.Get("host").Text() is { } host ? new ExternalDatabase(host, external.Get("port").Int() ?? 5432) : null,
+            });
+        }
+
+        return databases.ToValueList();
+    }
+
+    public ValueList<DomainSpec> Domains(YNode? section, IReadOnlySet<string> services)
+    {
+        var domains = new List<DomainSpec>();
+        var items = section.Get("domains").Items();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var path = Section.Child("domains").Index(i);
+            var service = item.Get("service").Text() ?? "";
+            CheckService(service, services, path.Child("service"), item.Get("service"));
+            domains.Add(new DomainSpec
+            {
+                Name = item.Get("name").Text() ?? "",
+                Service = service,
+                Port = item.Get("port").Int(),
+                MappedAt = Time(item.Get("mapped_at")),
+            });
+        }
+
+        return domains.ToValueList();
+    }
+
+    public SwitchoverSpec? Switchover(YNode? section)
+    {
+        var switchover = section.Get("switchover");
+        if (switchover is not YMapping)
+        {
+            return null;
+        }
+
+        var window = switchover.Get("window");
+        var rehearsal = switchover.Get("restore_rehearsal");
+        return new SwitchoverSpec
+        {
+            Window = Time(window.Get("start")) is { } start && Time(window.Get("end")) is { } end ? new TimeWindow(start, end) : null,
+            RestoreRehearsal = Time(rehearsal.Get("at")) is { } at ? new RestoreRehearsal(at, rehearsal.Get("passed").Bool() ?? false) : null,
+            RollbackPlan = switchover.Get("rollback_plan").Text(),
+            SwarmBackupAt = Time(switchover.Get("swarm_backup_at")),
+        };
+    }
+
+    public ValueList<WaiverSpec> Waivers(YNode? section) => section.Get("waivers").Items()
+        .Select((item, i) => new WaiverSpec
+        {
+            Rule = (item.Get("rule").Text() ?? "").ToUpperInvariant(),
+            Target = item.Get("target").Text() ?? "",
+            Reason = item.Get("reason").Text() ?? "",
+            Expires = item.Get("expires").Text() is { } text && WardFormats.TryParseDate(text, out var date) ? date : null,
+            Path = Section.Child("waivers").Index(i).ToString(),
+        })
+        .ToValueList();
+
+    private void CheckService(string? service, IReadOnlySet<string> services, ModelPath path, YNode? node)
+    {
+        if (service is not null && !services.Contains(service))
+        {
+            var known = services.Count == 0 ? "the file has no services" : $"services are {string.Join(", ", services.Order(StringComparer.Ordinal))}";
+            diagnostics.Error(DiagnosticCodes.Ward, path.ToString(), $"service '{service}' is not defined in this file ({known})", node?.Location);
+        }
+    }
+
+    private static DateTimeOffset? Time(YNode? node) =>
+        node.Text() is { } text && WardFormats.TryParseDateTime(text, out var value) ? value : null;
+
+    /// <summary>The environment's name when the file gives none: the file name, made into a valid name.</summary>
+    public static string NameFromFile(string file)
+    {
+        var stem = Path.GetFileNameWithoutExtension(file).ToLower(CultureInfo.InvariantCulture);
+        var cleaned = new string([.. stem.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]).Trim('-');
+        return cleaned.Length == 0 ? "environment" : cleaned.Length > 63 ? cleaned[..63].TrimEnd('-') : cleaned;
+    }
+}

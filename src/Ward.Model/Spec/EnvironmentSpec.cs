@@ -1,0 +1,48 @@
+namespace Ward.Model.Spec;
+
+/// <summary>Whether an environment serves real users; production rules are stricter.</summary>
+public enum EnvironmentKind
+{
+    Production,
+    Staging,
+}
+
+/// <summary>
+/// One environment as its file describes it: the desired state. Ward never writes into it; what Docker
+/// reports is a different type (see the Status namespace).
+/// </summary>
+public sealed record EnvironmentSpec
+{
+    /// <summary>The environment's name ([a-z0-9-]); the stack namespace on the swarm.</summary>
+    public required string Name { get; init; }
+
+    public EnvironmentKind Kind { get; init; } = EnvironmentKind.Production;
+
+    /// <summary>The compose file format version, e.g. "3.8".</summary>
+    public required ComposeVersion Version { get; init; }
+
+    public ValueList<NodeSpec> Nodes { get; init; } = ValueList<NodeSpec>.Empty;
+
+    public ValueList<DatabaseSpec> Databases { get; init; } = ValueList<DatabaseSpec>.Empty;
+
+    public ValueList<DomainSpec> Domains { get; init; } = ValueList<DomainSpec>.Empty;
+
+    public SwitchoverSpec? Switchover { get; init; }
+
+    public ValueList<WaiverSpec> Waivers { get; init; } = ValueList<WaiverSpec>.Empty;
+
+    public ValueList<ServiceSpec> Services { get; init; } = ValueList<ServiceSpec>.Empty;
+
+    public ValueList<NetworkSpec> Networks { get; init; } = ValueList<NetworkSpec>.Empty;
+
+    public ValueList<VolumeSpec> Volumes { get; init; } = ValueList<VolumeSpec>.Empty;
+
+    public ValueList<SecretSpec> Secrets { get; init; } = ValueList<SecretSpec>.Empty;
+
+    public ValueList<ConfigSpec> Configs { get; init; } = ValueList<ConfigSpec>.Empty;
+
+    /// <summary>Whether the file had an <c>x-ward</c> section at all (a plain stack file has none).</summary>
+    public bool HasWardSection { get; init; }
+
+    public ServiceSpec? FindService(string name) => Services.FirstOrDefault(s => s.Name == name);
+}

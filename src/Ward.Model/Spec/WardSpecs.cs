@@ -1,0 +1,115 @@
+namespace Ward.Model.Spec;
+
+public enum NodeRole
+{
+    Manager,
+    Worker,
+}
+
+public enum NodeAvailability
+{
+    Active,
+    Pause,
+    Drain,
+}
+
+/// <summary>A node of the environment's cluster, from <c>x-ward.nodes</c>.</summary>
+public sealed record NodeSpec
+{
+    public required string Name { get; init; }
+
+    public NodeRole Role { get; init; } = NodeRole.Worker;
+
+    /// <summary>A size from the catalog (small, medium, large, x-large, or a configured one).</summary>
+    public required string Size { get; init; }
+
+    /// <summary>The node's static address, when it has one.</summary>
+    public string? Address { get; init; }
+
+    public NodeAvailability Availability { get; init; } = NodeAvailability.Active;
+
+    public ValueMap<string> Labels { get; init; } = ValueMap<string>.Empty;
+
+    /// <summary>An availability zone, for spreading managers (NODE-005).</summary>
+    public string? Zone { get; init; }
+}
+
+public enum DatabaseEngine
+{
+    Postgres,
+    Mysql,
+}
+
+/// <summary>A database of the environment, from <c>x-ward.databases</c>.</summary>
+public sealed record DatabaseSpec
+{
+    public required string Name { get; init; }
+
+    public DatabaseEngine Engine { get; init; } = DatabaseEngine.Postgres;
+
+    public string? Version { get; init; }
+
+    /// <summary>A tier from the catalog (basic-1, general-purpose-2, ...).</summary>
+    public required string Tier { get; init; }
+
+    /// <summary>Placement constraints when Ward hosts the database on the cluster.</summary>
+    public ValueList<string> Placement { get; init; } = ValueList<string>.Empty;
+
+    /// <summary>Set when the database is outside the cluster and Ward only connects to it.</summary>
+    public ExternalDatabase? External { get; init; }
+
+    /// <summary>The compose service that runs this database, when it is one of the file's services.</summary>
+    public string? Service { get; init; }
+}
+
+public sealed record ExternalDatabase(string Host, int Port);
+
+/// <summary>A public domain routed to a service, from <c>x-ward.domains</c>.</summary>
+public sealed record DomainSpec
+{
+    public required string Name { get; init; }
+
+    public required string Service { get; init; }
+
+    public int? Port { get; init; }
+
+    /// <summary>When the domain's A record was pointed at the manager node.</summary>
+    public DateTimeOffset? MappedAt { get; init; }
+}
+
+/// <summary>The production switchover plan, from <c>x-ward.switchover</c>.</summary>
+public sealed record SwitchoverSpec
+{
+    public TimeWindow? Window { get; init; }
+
+    public RestoreRehearsal? RestoreRehearsal { get; init; }
+
+    /// <summary>Free text: the back-out plan (previous DNS target, restore point, owner).</summary>
+    public string? RollbackPlan { get; init; }
+
+    /// <summary>When the swarm state (/var/lib/docker/swarm) was last backed up.</summary>
+    public DateTimeOffset? SwarmBackupAt { get; init; }
+}
+
+public sealed record TimeWindow(DateTimeOffset Start, DateTimeOffset End)
+{
+    public TimeSpan Length => End - Start;
+}
+
+public sealed record RestoreRehearsal(DateTimeOffset At, bool Passed);
+
+/// <summary>An accepted finding, from <c>x-ward.waivers</c>: a rule, the path it names, a reason and an expiry.</summary>
+public sealed record WaiverSpec
+{
+    public required string Rule { get; init; }
+
+    /// <summary>The path that the finding names; empty or "*" waives the rule everywhere.</summary>
+    public string Target { get; init; } = "";
+
+    public required string Reason { get; init; }
+
+    public DateOnly? Expires { get; init; }
+
+    /// <summary>Where the waiver itself is written, e.g. <c>x-ward.waivers[0]</c>.</summary>
+    public string Path { get; init; } = "";
+}

@@ -1,0 +1,109 @@
+using Ward.Model.Diagnostics;
+
+namespace Ward.Model.Yaml;
+
+/// <summary>
+/// A YAML node that remembers where it came from. Ward builds its own small tree (rather than using a
+/// library's object model) to control what a hostile file can do: duplicate keys, alias expansion and
+/// nesting depth are all checked while building.
+/// </summary>
+public abstract class YNode(SourceLocation location)
+{
+    public SourceLocation Location { get; } = location;
+
+    /// <summary>A word for messages: "a string", "a mapping", ...</summary>
+    public abstract string Describe();
+}
+
+/// <summary>How a plain scalar resolves under the YAML 1.2 core schema (as the Docker CLI's YAML library does).</summary>
+public enum ScalarKind
+{
+    String,
+    Null,
+    Bool,
+    Int,
+    Float,
+}
+
+public sealed class YScalar(SourceLocation location, string value, ScalarKind kind, bool quoted) : YNode(location)
+{
+    public string Value { get; } = value;
+
+    public ScalarKind Kind { get; } = kind;
+
+    /// <summary>True when the scalar was written in quotes or as a block scalar: it is a string whatever it looks like.</summary>
+    public bool Quoted { get; } = quoted;
+
+    public bool IsNull => Kind == ScalarKind.Null;
+
+    public YScalar With(string value, ScalarKind kind) => new(Location, value, kind, Quoted);
+
+    public override string Describe() => Kind switch
+    {
+        ScalarKind.Null => "null",
+        ScalarKind.Bool => $"the boolean {Value}",
+        ScalarKind.Int => $"the integer {Value}",
+        ScalarKind.Float => $"the number {Value}",
+        _ => $"the string '{Shorten(Value)}'",
+    };
+
+    internal static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
+}
+
+public sealed class YSequence(SourceLocation location, IReadOnlyList<YNode> items) : YNode(location)
+{
+    public IReadOnlyList<YNode> Items { get; } = items;
+
+    public override string Describe() => "a list";
+}
+
+/// <summary>One key/value pair of a mapping; keys are kept as nodes because YAML allows non-string keys.</summary>
+public sealed record YEntry(YNode Key, YNode Value)
+{
+    /// <summary>The key's text when it is a scalar, else null.</summary>
+    public string? KeyText => (Key as YScalar)?.Value;
+}
+
+public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entries) : YNode(location)
+{
+    private Dictionary<string, YEntry>? _index;
+
+    public IReadOnlyList<YEntry> Entries { get; } = entries;
+
+    public override string Describe() => "a mapping";
+
+    public YEntry? Find(string key)
+    {
+        if (Entries.Count <= 8)
+        {
+            foreach (var entry in Entries)
+            {
+                if (entry.KeyText == key)
+                {
+                    return entry;
+                }
+            }
+
+            return null;
+        }
+
+        _index ??= BuildIndex();
+        return _index.GetValueOrDefault(key);
+    }
+
+    public YNode? Get(string key) => Find(key)?.Value;
+
+    private Dictionary<string, YEntry> BuildIndex()
+    {
+        var index = new Dictionary<string, YEntry>(Entries.Count, StringComparer.Ordinal);
+        foreach (var entry in Entries)
+        {
+            if (entry.KeyText is { } text)
+            {
+                index.TryAdd(text, entry);
+            }
+        }
+
+        return index;
+    }
+}

@@ -1,0 +1,123 @@
+using Ward.Model.Diagnostics;
+using Ward.Model.Spec;
+using Ward.Rules.Rules;
+
+namespace Ward.Rules;
+
+/// <summary>
+/// Runs the catalog over an environment, applies the file's waivers and places each finding in the file.
+/// </summary>
+public static class Checker
+{
+    /// <param name="context">The environment and everything the rules may look at.</param>
+    /// <param name="useWaivers">False for <c>--no-waivers</c>: every finding counts.</param>
+    /// <param name="locate">Maps a finding's path to its place in the file.</param>
+    /// <param name="rules">The rules to run; the whole catalog by default.</param>
+    public static CheckResult Run(RuleContext context, bool useWaivers, Func<string, SourceLocation?> locate, IEnumerable<IRule>? rules = null)
+    {
+        var findings = new List<Finding>();
+        var notChecked = new List<NotChecked>();
+        foreach (var rule in rules ?? RuleCatalog.All)
+        {
+            var descriptor = rule.Descriptor;
+            if (descriptor.Scope == RuleScope.ProductionOnly && !context.IsProduction)
+            {
+                continue;
+            }
+
+            if (descriptor.NeedsLiveData is { } need && context.Live is null)
+            {
+                notChecked.Add(new NotChecked(descriptor.Id, need));
+                continue;
+            }
+
+            if (!useWaivers && descriptor.Category == "WVR")
+            {
+                continue;
+            }
+
+            findings.AddRange(Evaluate(rule, context));
+        }
+
+        if (useWaivers)
+        {
+            findings = ApplyWaivers(findings, context);
+        }
+
+        var located = findings
+            .Select(f => f.Location is null ? f with { Location = locate(f.Path) } : f)
+            .OrderByDescending(f => f.Severity)
+            .ThenBy(f => f.Location?.Line ?? 0)
+            .ThenBy(f => f.Location?.Column ?? 0)
+            .ThenBy(f => f.Rule, StringComparer.Ordinal)
+            .ToList();
+        return new CheckResult(located, notChecked, context.Profile);
+    }
+
+    private static IEnumerable<Finding> Evaluate(IRule rule, RuleContext context)
+    {
+        try
+        {
+            // Materialise inside the try: rules are lazy iterators and would otherwise fail outside it.
+            return [.. rule.Evaluate(context)];
+        }
+#pragma warning disable CA1031 // One broken rule must not hide the findings of all the others.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return
+            [
+                new Finding
+                {
+                    Rule = rule.Descriptor.Id,
+                    Severity = Severity.Error,
+                    Path = "",
+                    Message = $"internal error: the rule failed ({e.GetType().Name}: {e.Message}); please report it",
+                },
+            ];
+        }
+    }
+
+    private static List<Finding> ApplyWaivers(List<Finding> findings, RuleContext context)
+    {
+        var today = DateOnly.FromDateTime(context.Now.UtcDateTime);
+        var active = context.Spec.Waivers.Where(w => w.Expires is null || w.Expires >= today).ToList();
+        var used = new HashSet<WaiverSpec>(ReferenceEqualityComparer.Instance);
+        var result = new List<Finding>(findings.Count);
+        foreach (var finding in findings)
+        {
+            var waiver = active.FirstOrDefault(w => Covers(w, finding));
+            if (waiver is null)
+            {
+                result.Add(finding);
+                continue;
+            }
+
+            used.Add(waiver);
+            result.Add(finding with { Waived = true, WaiverReason = waiver.Reason });
+        }
+
+        var unused = new UnusedWaiverRule();
+        result.AddRange(active.Where(w => !used.Contains(w)).Select(unused.ReportUnused));
+        return result;
+    }
+
+    /// <summary>A waiver covers a finding of its rule at its target or anywhere below it.</summary>
+    public static bool Covers(WaiverSpec waiver, Finding finding)
+    {
+        if (!string.Equals(waiver.Rule, finding.Rule, StringComparison.OrdinalIgnoreCase) || finding.Rule.StartsWith("WVR-", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var target = waiver.Target;
+        if (target.Length == 0 || target == "*" || finding.Path == target)
+        {
+            return true;
+        }
+
+        return finding.Path.StartsWith(target, StringComparison.Ordinal) &&
+               finding.Path.Length > target.Length &&
+               finding.Path[target.Length] is '.' or '[';
+    }
+}

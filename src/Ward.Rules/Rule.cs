@@ -1,0 +1,45 @@
+using Ward.Model.Compose.Schema;
+using Ward.Model.Diagnostics;
+using Ward.Model.Spec;
+
+namespace Ward.Rules;
+
+/// <summary>Base class for rules: holds the descriptor and builds findings that carry its id.</summary>
+public abstract class Rule : IRule
+{
+    public abstract RuleDescriptor Descriptor { get; }
+
+    public abstract IEnumerable<Finding> Evaluate(RuleContext context);
+
+    protected Finding Report(string path, string message, Severity? severity = null, string? subject = null, string? value = null) => new()
+    {
+        Rule = Descriptor.Id,
+        Severity = severity ?? Descriptor.Severity,
+        Path = path,
+        Message = message,
+        Subject = subject,
+        Value = value,
+    };
+
+    /// <summary>The path of a service, or of a key below it: <c>Path(s, "deploy", "replicas")</c>.</summary>
+    protected static string PathOf(ServiceSpec service, params string[] keys) => Paths.Service(service.Name, keys);
+}
+
+/// <summary>Paths into the environment file, formatted as the reader formats them.</summary>
+public static class Paths
+{
+    public static string Service(string name, params string[] keys) => Under("services", name, keys);
+
+    public static string Under(string section, string name, params string[] keys)
+    {
+        var path = ModelPath.Root.Child(section).Child(name);
+        foreach (var key in keys)
+        {
+            path = path.Child(key);
+        }
+
+        return path.ToString();
+    }
+
+    public static string Ward(params object[] segments) => ModelPath.Format(["x-ward", .. segments]);
+}

@@ -1,0 +1,74 @@
+using Ward.Model.Catalog;
+using Ward.Model.Diagnostics;
+using Ward.Model.Placement;
+using Ward.Model.Spec;
+
+namespace Ward.Rules;
+
+/// <summary>Facts that only a live cluster or DNS can give; absent when Ward is not connected.</summary>
+public interface ILiveFacts
+{
+    /// <summary>The size in bytes of an image on the cluster's nodes, or null when unknown.</summary>
+    long? ImageSize(string image);
+
+    /// <summary>The A records of a domain, or null when it could not be resolved.</summary>
+    IReadOnlyList<string>? ResolveA(string domain);
+}
+
+/// <summary>Everything a rule may look at. Rules are pure functions of this.</summary>
+public sealed class RuleContext
+{
+    private readonly Dictionary<string, List<Constraint>> _constraints = new(StringComparer.Ordinal);
+
+    public RuleContext(EnvironmentSpec spec, SizeCatalog catalog, EnvironmentKind profile, DateTimeOffset now, RuleOptions? options = null)
+    {
+        Spec = spec;
+        Catalog = catalog;
+        Profile = profile;
+        Now = now;
+        Options = options ?? new RuleOptions();
+        Managers = [.. spec.Nodes.Where(n => n.Role == NodeRole.Manager)];
+        Workers = [.. spec.Nodes.Where(n => n.Role == NodeRole.Worker)];
+    }
+
+    public EnvironmentSpec Spec { get; }
+
+    public SizeCatalog Catalog { get; }
+
+    /// <summary>The effective profile: <c>--profile</c> if given, else <c>x-ward.environment.kind</c>.</summary>
+    public EnvironmentKind Profile { get; }
+
+    public bool IsProduction => Profile == EnvironmentKind.Production;
+
+    public DateTimeOffset Now { get; }
+
+    public RuleOptions Options { get; }
+
+    /// <summary>Diagnostics from reading the file (CMP-001/002/003 rules report them as findings).</summary>
+    public IReadOnlyList<Diagnostic> ReaderDiagnostics { get; init; } = [];
+
+    public ILiveFacts? Live { get; init; }
+
+    public IReadOnlyList<NodeSpec> Managers { get; }
+
+    public IReadOnlyList<NodeSpec> Workers { get; }
+
+    /// <summary>The parsed placement constraints of a service (cached; invalid ones left out).</summary>
+    public IReadOnlyList<Constraint> ConstraintsOf(ServiceSpec service)
+    {
+        if (!_constraints.TryGetValue(service.Name, out var parsed))
+        {
+            parsed = Eligibility.Parse(service.Deploy.Placement.Constraints);
+            _constraints[service.Name] = parsed;
+        }
+
+        return parsed;
+    }
+
+    /// <summary>The file's nodes where the service's tasks may run.</summary>
+    public List<NodeSpec> EligibleNodes(ServiceSpec service) => Eligibility.EligibleNodes(Spec.Nodes, ConstraintsOf(service));
+
+    /// <summary>Whether the service is a platform service Ward runs itself (exempt from some rules).</summary>
+    public bool IsPlatformService(ServiceSpec service) =>
+        service.Labels.ContainsKey(Options.PlatformLabel) || service.Deploy.Labels.ContainsKey(Options.PlatformLabel);
+}
