@@ -49,6 +49,9 @@ public sealed class RuleContext
 
     public ILiveFacts? Live { get; init; }
 
+    /// <summary>Secret and config source files; null when the rules may not read files (their content checks are then skipped).</summary>
+    public ISideFiles? Files { get; init; }
+
     public IReadOnlyList<NodeSpec> Managers { get; }
 
     public IReadOnlyList<NodeSpec> Workers { get; }

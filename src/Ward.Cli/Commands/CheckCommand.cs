@@ -66,7 +66,11 @@ internal static class CheckCommand
             "staging" => EnvironmentKind.Staging,
             _ => spec.Kind,
         };
-        var context = new RuleContext(spec, catalog, kind, TimeProvider.System.GetUtcNow()) { ReaderDiagnostics = read.Diagnostics };
+        var context = new RuleContext(spec, catalog, kind, TimeProvider.System.GetUtcNow())
+        {
+            ReaderDiagnostics = read.Diagnostics,
+            Files = new DirectorySideFiles(Path.GetDirectoryName(Path.GetFullPath(request.File))!),
+        };
         var result = Checker.Run(context, request.UseWaivers, read.Locate);
         Write(request, new ReportInput(request.File, spec.Name, result));
         return result.HasErrors ? ExitCodes.Failed : ExitCodes.Ok;

@@ -177,6 +177,7 @@ public static class EnvironmentFileReader
             Domains = wardBinder.Domains(ward, serviceNames),
             Switchover = wardBinder.Switchover(ward),
             Waivers = wardBinder.Waivers(ward),
+            Swarm = wardBinder.Swarm(ward),
         };
     }
 

@@ -149,6 +149,22 @@ internal sealed class WardBinder(DiagnosticBag diagnostics, SizeCatalog catalog)
         };
     }
 
+    public SwarmAttestation? Swarm(YNode? section)
+    {
+        var swarm = section.Get("swarm");
+        return swarm is not YMapping
+            ? null
+            : new SwarmAttestation
+            {
+                Autolock = swarm.Get("autolock").Bool(),
+                UnlockKeyRotatedAt = Time(swarm.Get("unlock_key_rotated_at")),
+                ListenAddr = swarm.Get("listen_addr").Text(),
+                DataPathAddr = swarm.Get("data_path_addr").Text(),
+                CertExpiry = ServiceBinder.Duration(swarm.Get("cert_expiry")),
+                CaRotatedAt = Time(swarm.Get("ca_rotated_at")),
+            };
+    }
+
     public ValueList<WaiverSpec> Waivers(YNode? section) => section.Get("waivers").Items()
         .Select((item, i) => new WaiverSpec
         {

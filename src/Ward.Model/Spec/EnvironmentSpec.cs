@@ -31,6 +31,9 @@ public sealed record EnvironmentSpec
 
     public ValueList<WaiverSpec> Waivers { get; init; } = ValueList<WaiverSpec>.Empty;
 
+    /// <summary>Attestations about the swarm's control plane; null when the file gives none.</summary>
+    public SwarmAttestation? Swarm { get; init; }
+
     public ValueList<ServiceSpec> Services { get; init; } = ValueList<ServiceSpec>.Empty;
 
     public ValueList<NetworkSpec> Networks { get; init; } = ValueList<NetworkSpec>.Empty;

@@ -113,3 +113,19 @@ public sealed record WaiverSpec
     /// <summary>Where the waiver itself is written, e.g. <c>x-ward.waivers[0]</c>.</summary>
     public string Path { get; init; } = "";
 }
+
+/// <summary>What the team attests about the swarm's control plane (x-ward.swarm), for the CIS section 7 rules.</summary>
+public sealed record SwarmAttestation
+{
+    public bool? Autolock { get; init; }
+
+    public DateTimeOffset? UnlockKeyRotatedAt { get; init; }
+
+    public string? ListenAddr { get; init; }
+
+    public string? DataPathAddr { get; init; }
+
+    public TimeSpan? CertExpiry { get; init; }
+
+    public DateTimeOffset? CaRotatedAt { get; init; }
+}

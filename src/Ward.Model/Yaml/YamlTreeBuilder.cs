@@ -214,7 +214,7 @@ public sealed class YamlTreeBuilder
         var kind = scalar.Tag.IsEmpty || scalar.Tag.Value == "!" && !quoted
             ? quoted ? ScalarKind.String : ScalarResolver.Resolve(scalar.Value)
             : KindOfTag(scalar);
-        return new YScalar(location, scalar.Value, kind, quoted || kind == ScalarKind.String);
+        return new YScalar(location, scalar.Value, kind, quoted || (!scalar.Tag.IsEmpty && kind == ScalarKind.String));
     }
 
     private static ScalarKind KindOfTag(Scalar scalar) => scalar.Tag.Value switch

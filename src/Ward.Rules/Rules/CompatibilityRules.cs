@@ -26,8 +26,14 @@ public sealed class DeployBlockerRule : ReaderDiagnosticRule
             yield return finding;
         }
 
+        var networks = context.Spec.Networks.Select(n => n.Key).Append("default").ToHashSet(StringComparer.Ordinal);
         foreach (var service in context.Spec.Services)
         {
+            foreach (var network in service.Networks.Where(n => !networks.Contains(n.Name) && n.Name != "host"))
+            {
+                yield return Report(PathOf(service, "networks"), $"service '{service.Name}' joins the network '{network.Name}', which the top-level networks do not declare; docker stack deploy refuses it", subject: $"service {service.Name}", value: network.Name);
+            }
+
             if (string.IsNullOrWhiteSpace(service.Image))
             {
                 yield return Report(

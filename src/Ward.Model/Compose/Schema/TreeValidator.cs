@@ -202,7 +202,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
 
         if (!option.Since.IsSatisfiedBy(version))
         {
-            diagnostics.Error("CMP-003", path.ToString(), $"{option.Expected} here needs compose file format {option.Since} or later, and this file declares version \"{version}\"; raise the version (e.g. \"3.8\") or use the short syntax", node.Location);
+            diagnostics.Error("CMP-003", path.ToString(), $"{option.Expected} here needs compose file format {option.Since} or later, and this file declares version \"{version}\"; raise the version to \"{option.Since}\" or later, or use the short syntax", node.Location);
             return node;
         }
 
@@ -275,7 +275,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
                 }
                 else
                 {
-                    diagnostics.Error("CMP-003", childPath.ToString(), $"extension fields such as '{key}' need compose file format {since} or later here, and this file declares version \"{version}\"; raise the version (e.g. \"3.8\")", keyScalar.Location);
+                    diagnostics.Error("CMP-003", childPath.ToString(), $"extension fields such as '{key}' need compose file format {since} or later here, and this file declares version \"{version}\"; raise the version to \"{since}\" or later", keyScalar.Location);
                 }
 
                 continue;
@@ -323,7 +323,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
 
         if (!field.Since.IsSatisfiedBy(version))
         {
-            diagnostics.Error("CMP-003", path.ToString(), $"'{key.Value}' needs compose file format {field.Since} or later, and this file declares version \"{version}\"; raise the version (e.g. \"3.8\") or remove the key", key.Location);
+            diagnostics.Error("CMP-003", path.ToString(), $"'{key.Value}' needs compose file format {field.Since} or later, and this file declares version \"{version}\"; raise the version to \"{field.Since}\" or later, or remove the key", key.Location);
             return false;
         }
 

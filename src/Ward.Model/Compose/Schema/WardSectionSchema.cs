@@ -51,6 +51,16 @@ public static class WardSectionSchema
         F("reason", String()),
         F("expires", String("date")));
 
+    /// <summary>Attestations about the swarm's control plane, which the file cannot show otherwise (CIS section 7).</summary>
+    private static readonly ObjectShape Swarm = Requiring(
+        [],
+        F("autolock", Boolean()),
+        F("unlock_key_rotated_at", String("date-time")),
+        F("listen_addr", String()),
+        F("data_path_addr", String()),
+        F("cert_expiry", String("duration")),
+        F("ca_rotated_at", String("date-time")));
+
     public static ObjectShape Section { get; } = Requiring(
         [],
         F("environment", Requiring([], F("name", String("environment-name")), F("kind", Enum("production", "staging")))),
@@ -58,6 +68,7 @@ public static class WardSectionSchema
         F("databases", List(Database)),
         F("domains", List(Domain)),
         F("switchover", Switchover),
+        F("swarm", Swarm),
         F("waivers", List(Waiver)));
 
     private static ObjectShape Requiring(string[] required, params Field[] fields) =>

@@ -1,0 +1,283 @@
+using Ward.Model.Diagnostics;
+using Ward.Model.Spec;
+
+namespace Ward.Rules.Rules;
+
+/// <summary>DNS-001: each domain resolves to the manager (needs DNS look-ups).</summary>
+public sealed class DomainRecordRule : Rule
+{
+    public override RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "DNS-001",
+        Title = "Domains resolve to the manager node",
+        Severity = Severity.Error,
+        Scope = RuleScope.ProductionOnly,
+        NeedsLiveData = "DNS look-ups",
+        Why = "Public traffic enters through the load balancer on the manager: a domain whose A record points elsewhere never reaches the application, and its certificate cannot be issued.",
+        Fix = "Set the domain's A record to the manager's static address (x-ward.nodes[].address of the manager).",
+        Source = "MedStack Go to Production (domain validation against the manager node's IP).",
+    };
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var manager = context.Managers.FirstOrDefault(m => m.Address is not null)?.Address;
+        for (var i = 0; i < context.Spec.Domains.Count; i++)
+        {
+            var domain = context.Spec.Domains[i];
+            var records = context.Live?.ResolveA(domain.Name);
+            if (manager is null || records is null || records.Contains(manager))
+            {
+                continue;
+            }
+
+            yield return Report(Paths.Ward("domains", i, "name"), $"{domain.Name} resolves to {(records.Count == 0 ? "nothing" : string.Join(", ", records))}, not the manager's {manager}", subject: $"domain {domain.Name}");
+        }
+    }
+}
+
+/// <summary>DNS-002: the A record was mapped 48 hours before the switchover.</summary>
+public sealed class DomainLeadTimeRule : Rule
+{
+    public static readonly TimeSpan LeadTime = TimeSpan.FromHours(48);
+
+    public override RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "DNS-002",
+        Title = "A record mapped 48 hours ahead",
+        Severity = Severity.Error,
+        Scope = RuleScope.ProductionOnly,
+        Kind = RuleKind.Attest,
+        Why = "DNS changes take time to reach resolvers and caches; mapping the record at least 48 hours before the cut-over means users arrive at the new environment when it opens.",
+        Fix = "Point the domain's A record at the manager 48 hours before the switchover window and record it: `mapped_at: 2026-11-20T09:00:00Z`.",
+        Source = "MedStack Go to Production (DNS A record to the manager node 48 hours ahead).",
+    };
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var reference = context.Spec.Switchover?.Window?.Start ?? context.Now;
+        var against = context.Spec.Switchover?.Window is null ? "now" : $"the switchover at {reference:u}";
+        for (var i = 0; i < context.Spec.Domains.Count; i++)
+        {
+            var domain = context.Spec.Domains[i];
+            if (domain.MappedAt is not { } mapped)
+            {
+                yield return Report(Paths.Ward("domains", i), $"{domain.Name} has no mapped_at: record when its A record was pointed at the manager", subject: $"domain {domain.Name}");
+            }
+            else if (reference - mapped < LeadTime)
+            {
+                yield return Report(Paths.Ward("domains", i, "mapped_at"), $"{domain.Name} was mapped {(reference - mapped).TotalHours:0} hours before {against}; at least 48 are needed", subject: $"domain {domain.Name}", value: $"mapped_at: {mapped:u}");
+            }
+        }
+    }
+}
+
+/// <summary>SWO-001: a restore has been rehearsed, and passed, shortly before the switchover.</summary>
+public sealed class RestoreRehearsalRule : Rule
+{
+    public override RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "SWO-001",
+        Title = "Database restore rehearsed",
+        Severity = Severity.Error,
+        Scope = RuleScope.ProductionOnly,
+        Kind = RuleKind.Attest,
+        Why = "An untested restore is not a migration plan: dump the current database, restore it into the new environment, verify nothing was lost and time it, before the real switchover.",
+        Fix = "Rehearse the restore and record it:\n  switchover:\n    restore_rehearsal: { at: 2026-11-28T10:00:00Z, passed: true }\n(within 30 days before the switchover window).",
+        Source = "MedStack Go to Production (test a database dump and restore before switchover).",
+    };
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var switchover = context.Spec.Switchover;
+        var rehearsal = switchover?.RestoreRehearsal;
+        var path = Paths.Ward("switchover", "restore_rehearsal");
+        if (rehearsal is null)
+        {
+            yield return Report(path, "no restore rehearsal is recorded (x-ward.switchover.restore_rehearsal)", subject: "switchover");
+            yield break;
+        }
+
+        if (!rehearsal.Passed)
+        {
+            yield return Report(path + ".passed", $"the restore rehearsal of {rehearsal.At:u} did not pass", subject: "switchover", value: "passed: false");
+        }
+
+        if (switchover!.Window is { } window)
+        {
+            if (rehearsal.At > window.Start)
+            {
+                yield return Report(path + ".at", $"the restore rehearsal ({rehearsal.At:u}) is after the switchover starts ({window.Start:u})", subject: "switchover");
+            }
+            else if (window.Start - rehearsal.At > context.Options.RestoreRehearsalFreshness)
+            {
+                yield return Report(path + ".at", $"the restore rehearsal ({rehearsal.At:u}) is {(window.Start - rehearsal.At).TotalDays:0} days before the switchover; rehearse within {context.Options.RestoreRehearsalFreshness.TotalDays:0} days", subject: "switchover");
+            }
+        }
+    }
+}
+
+/// <summary>SWO-002: a maintenance window of at least two hours.</summary>
+public sealed class MaintenanceWindowRule : Rule
+{
+    public static readonly TimeSpan MinimumWindow = TimeSpan.FromHours(2);
+
+    public override RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "SWO-002",
+        Title = "Maintenance window of at least two hours",
+        Severity = Severity.Error,
+        Scope = RuleScope.ProductionOnly,
+        Why = "The cut-over needs time for the final dump, the restore, verification and, if needed, rolling back; two hours is the minimum to announce. A window that has passed needs its outcome recorded or a new window (information).",
+        Fix = "Plan and announce the window: `switchover: { window: { start: 2026-12-05T02:00:00Z, end: 2026-12-05T05:00:00Z } }`.",
+        Source = "MedStack Go to Production (maintenance window of at least two hours).",
+    };
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var window = context.Spec.Switchover?.Window;
+        var path = Paths.Ward("switchover", "window");
+        if (window is null)
+        {
+            yield return Report(path, "no switchover window is planned (x-ward.switchover.window)", subject: "switchover");
+            yield break;
+        }
+
+        if (window.Length < MinimumWindow)
+        {
+            yield return Report(path, $"the switchover window is {window.Length.TotalMinutes:0} minutes ({window.Start:u} to {window.End:u}); plan at least two hours", subject: "switchover", value: $"{window.Length.TotalMinutes:0} minutes");
+        }
+
+        if (window.End < context.Now)
+        {
+            yield return Report(path, $"the switchover window ended on {window.End:u}; record the outcome or plan a new window", Severity.Info, "switchover");
+        }
+    }
+}
+
+/// <summary>SWO-003: a back-out plan exists.</summary>
+public sealed class RollbackPlanRule : Rule
+{
+    public override RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "SWO-003",
+        Title = "Back-out plan documented",
+        Severity = Severity.Warning,
+        Scope = RuleScope.ProductionOnly,
+        Kind = RuleKind.Attest,
+        Why = "Without a back-out plan a failed cut-over becomes an outage: someone must know the previous DNS target, the restore point and who decides to roll back.",
+        Fix = "Write it down: `switchover: { rollback_plan: \"repoint app.example.org to 198.51.100.7; restore point: pre-cutover dump; owner: on-call lead\" }`.",
+        Source = "Ward (the back-out counterpart of Docker's service rollback).",
+    };
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        if (string.IsNullOrWhiteSpace(context.Spec.Switchover?.RollbackPlan))
+        {
+            yield return Report(Paths.Ward("switchover"), "no back-out plan is recorded (x-ward.switchover.rollback_plan)", subject: "switchover");
+        }
+    }
+}
+
+/// <summary>SWO-004: the swarm state is backed up before the switchover.</summary>
+public sealed class SwarmBackupRule : Rule
+{
+    public override RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "SWO-004",
+        Title = "Swarm state backed up",
+        Severity = Severity.Info,
+        Scope = RuleScope.ProductionOnly,
+        Kind = RuleKind.Attest,
+        Why = "A backup of /var/lib/docker/swarm (and the unlock key, with autolock) is the only way to recover the control plane when the manager is lost.",
+        Fix = "Back up the manager's /var/lib/docker/swarm before the switchover and record it: `switchover: { swarm_backup_at: 2026-12-04T18:00:00Z }`.",
+        Source = "Docker admin guide \"Back up the swarm\".",
+    };
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var switchover = context.Spec.Switchover;
+        if (switchover?.SwarmBackupAt is not { } backup)
+        {
+            yield return Report(Paths.Ward("switchover"), "no swarm backup is recorded (x-ward.switchover.swarm_backup_at)", subject: "swarm");
+        }
+        else if (switchover.Window is { } window && backup > window.Start)
+        {
+            yield return Report(Paths.Ward("switchover", "swarm_backup_at"), $"the swarm backup ({backup:u}) is after the switchover starts", subject: "swarm");
+        }
+    }
+}
+
+/// <summary>CIS-7.5: the swarm is autolocked.</summary>
+public sealed class AutolockRule : Rule
+{
+    public override RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "CIS-7.5",
+        Title = "Swarm autolock is enabled",
+        Severity = Severity.Warning,
+        Scope = RuleScope.ProductionOnly,
+        Kind = RuleKind.Attest,
+        Why = "Autolock encrypts the Raft keys at rest with an unlock key kept outside the nodes. The cost: a restarted manager waits for someone to unlock it.",
+        Fix = "Run `docker swarm update --autolock=true`, store the unlock key safely, and attest it: `x-ward: { swarm: { autolock: true } }`.",
+        Source = "CIS Docker Benchmark 7.5 (check_7_5).",
+    };
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        if (context.Spec.Swarm?.Autolock != true)
+        {
+            yield return Report(Paths.Ward("swarm", "autolock"), "the swarm is not attested to be autolocked (x-ward.swarm.autolock)", subject: "swarm");
+        }
+    }
+}
+
+/// <summary>CIS-7.X: the remaining control-plane hardening items.</summary>
+public sealed class SwarmHardeningRule : Rule
+{
+    public override RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "CIS-7.X",
+        Title = "Swarm control plane hardened",
+        Severity = Severity.Info,
+        Scope = RuleScope.ProductionOnly,
+        Kind = RuleKind.Attest,
+        Why = "The swarm should listen on a specific interface (not 0.0.0.0:2377), rotate its unlock key and CA, keep node certificates short-lived, and separate management from data traffic.",
+        Fix = "Attest what is in place under x-ward.swarm: listen_addr, unlock_key_rotated_at, cert_expiry (e.g. 720h), ca_rotated_at, data_path_addr.",
+        Source = "CIS Docker Benchmark 7.2, 7.6-7.9 (docker-bench-security tests/7_docker_swarm_configuration.sh).",
+    };
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var swarm = context.Spec.Swarm ?? new SwarmAttestation();
+        var missing = new List<string>();
+        if (string.IsNullOrEmpty(swarm.ListenAddr) || swarm.ListenAddr.StartsWith("0.0.0.0", StringComparison.Ordinal))
+        {
+            missing.Add("a specific listen_addr (7.2)");
+        }
+
+        if (swarm.UnlockKeyRotatedAt is null)
+        {
+            missing.Add("unlock key rotation (7.6)");
+        }
+
+        if (swarm.CertExpiry is null)
+        {
+            missing.Add("node certificate expiry (7.7)");
+        }
+
+        if (swarm.CaRotatedAt is null)
+        {
+            missing.Add("CA rotation (7.8)");
+        }
+
+        if (string.IsNullOrEmpty(swarm.DataPathAddr))
+        {
+            missing.Add("a separate data_path_addr (7.9)");
+        }
+
+        if (missing.Count > 0)
+        {
+            yield return Report(Paths.Ward("swarm"), $"not attested: {string.Join(", ", missing)}", subject: "swarm");
+        }
+    }
+}
