@@ -11,6 +11,12 @@ internal static class WardApp
         CheckCommand.Create(),
         RulesCommand.Create(),
         SchemaCommand.Create(),
+        DeployCommands.Plan(),
+        DeployCommands.Apply(),
+        DeployCommands.Status(),
+        DeployCommands.Destroy(),
+        ClusterCommand.Create(),
+        ImageCommand.Create(),
     };
 
     public static int Run(string[] args)

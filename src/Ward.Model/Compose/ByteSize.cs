@@ -43,14 +43,14 @@ public static class ByteSize
             return false;
         }
 
-        decimal? multiplier = suffix.ToLowerInvariant() switch
+        double? multiplier = suffix.ToLowerInvariant() switch
         {
-            "" or "b" => 1m,
-            "k" or "kb" or "kib" => 1024m,
-            "m" or "mb" or "mib" => 1024m * 1024,
-            "g" or "gb" or "gib" => 1024m * 1024 * 1024,
-            "t" or "tb" or "tib" => 1024m * 1024 * 1024 * 1024,
-            "p" or "pb" or "pib" => 1024m * 1024 * 1024 * 1024 * 1024,
+            "" or "b" => 1,
+            "k" or "kb" or "kib" => 1L << 10,
+            "m" or "mb" or "mib" => 1L << 20,
+            "g" or "gb" or "gib" => 1L << 30,
+            "t" or "tb" or "tib" => 1L << 40,
+            "p" or "pb" or "pib" => 1L << 50,
             _ => null,
         };
         if (multiplier is null)
@@ -59,7 +59,9 @@ public static class ByteSize
             return false;
         }
 
-        var total = (decimal)value * multiplier.Value;
+        // In floating point, as go-units computes it: "99999999999999999999T" is accepted (the CLI's result is garbage),
+        // and a decimal product would overflow and throw.
+        var total = value * multiplier.Value;
         bytes = total >= long.MaxValue ? long.MaxValue : (long)total;
         return true;
     }

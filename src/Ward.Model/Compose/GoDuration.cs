@@ -66,7 +66,9 @@ public static class GoDuration
             }
 
             totalNanoseconds += number * nanosPerUnit.Value;
-            if (totalNanoseconds > (decimal)long.MaxValue)
+
+            // Go's limit is the int64 range of nanoseconds, which reaches one further on the negative side.
+            if (totalNanoseconds > (decimal)long.MaxValue + (negative ? 1 : 0))
             {
                 return false;
             }

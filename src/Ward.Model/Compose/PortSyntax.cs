@@ -46,8 +46,9 @@ public static class PortSyntax
             var left = body[..lastColon];
             var colon = left.LastIndexOf(':');
             published = colon < 0 ? left : left[(colon + 1)..];
-            if (colon >= 0)
+            if (colon > 0)
             {
+                // An empty IP ("::80", ":8080:80" has none) means no IP, as in Docker's nat.ParsePortSpec.
                 hostIp = left[..colon];
                 if (!IsAddress(hostIp))
                 {
@@ -102,6 +103,10 @@ public static class PortSyntax
         return false;
     }
 
+    /// <summary>
+    /// An address as Go's net.ParseIP reads it: IPv4 as exactly four decimal parts without leading zeros (.NET would
+    /// also take "1.2.3" or "01.2.3.4"), IPv6 without a zone, optionally in brackets.
+    /// </summary>
     private static bool IsAddress(string text)
     {
         if (text.StartsWith('[') && text.EndsWith(']'))
@@ -109,8 +114,24 @@ public static class PortSyntax
             text = text[1..^1];
         }
 
-        return !text.Contains('%', StringComparison.Ordinal) && IPAddress.TryParse(text, out _) &&
-               (text.Contains(':', StringComparison.Ordinal) || text.Count(c => c == '.') == 3);
+        if (!text.Contains(':', StringComparison.Ordinal))
+        {
+            return IsIPv4(text);
+        }
+
+        // An IPv6 address may end in an IPv4 address ("::ffff:1.2.3.4"), which follows the same rule.
+        var tail = text[(text.LastIndexOf(':') + 1)..];
+        return !text.Contains('%', StringComparison.Ordinal) &&
+               IPAddress.TryParse(text, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 &&
+               (!tail.Contains('.', StringComparison.Ordinal) || IsIPv4(tail));
+    }
+
+    private static bool IsIPv4(string text)
+    {
+        var parts = text.Split('.');
+        return parts.Length == 4 && parts.All(part =>
+            part.Length is >= 1 and <= 3 && part.All(char.IsAsciiDigit) && (part.Length == 1 || part[0] != '0') &&
+            int.Parse(part, CultureInfo.InvariantCulture) <= 255);
     }
 
     private static bool TryRange(string text, out int from, out int to)
@@ -123,8 +144,10 @@ public static class PortSyntax
             return ok;
         }
 
+        // Like nat.ParsePortRange: split on '-' and read the first two parts; any further part is ignored ("1-2-3" is 1-2).
+        var parts = text.Split('-');
         to = 0;
-        return TryPort(text[..dash], out from) && TryPort(text[(dash + 1)..], out to) && from <= to;
+        return TryPort(parts[0], out from) && TryPort(parts[1], out to) && from <= to;
     }
 
     private static bool TryPort(string text, out int port) =>

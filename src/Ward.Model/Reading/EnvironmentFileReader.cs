@@ -37,7 +37,7 @@ public static class EnvironmentFileReader
     public static ReadResult ReadBytes(byte[] bytes, string file, string directory, ReaderOptions options)
     {
         ReadResult? result = null;
-        var thread = new Thread(() => result = Run(bytes, file, directory, options), ReaderStackBytes) { Name = "ward-reader" };
+        var thread = new Thread(() => result = RunGuarded(bytes, file, directory, options), ReaderStackBytes) { Name = "ward-reader" };
         thread.Start();
         thread.Join();
         return result!;
@@ -75,6 +75,26 @@ public static class EnvironmentFileReader
         }
     }
 
+    /// <summary>
+    /// An exception on the reader's own thread would end the process, so a bug that a file triggers becomes a
+    /// diagnostic instead (a file must never crash the caller).
+    /// </summary>
+    private static ReadResult RunGuarded(byte[] bytes, string file, string directory, ReaderOptions options)
+    {
+        try
+        {
+            return Run(bytes, file, directory, options);
+        }
+#pragma warning disable CA1031 // The point is to catch everything: the reader's contract is diagnostics, never exceptions.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var diagnostics = new DiagnosticBag();
+            diagnostics.Error(DiagnosticCodes.File, "", $"Ward could not read the file because of an internal error ({e.GetType().Name}: {e.Message}); please report it with the file", new SourceLocation(file, 1, 1));
+            return new ReadResult(file, null, diagnostics.Items, null);
+        }
+    }
+
     private static ReadResult Run(byte[] bytes, string file, string directory, ReaderOptions options)
     {
         var diagnostics = new DiagnosticBag();
@@ -99,7 +119,7 @@ public static class EnvironmentFileReader
 
         var version = DetectVersion(rootMapping, diagnostics);
         var interpolator = new Interpolator(options.Variables);
-        var tree = (YMapping)new TreeValidator(version, diagnostics, interpolator).Validate(rootMapping, ComposeSchema.Root, ModelPath.Root);
+        var tree = (YMapping)new TreeValidator(version, diagnostics, interpolator, decodesAsCli: true).Validate(rootMapping, ComposeSchema.Root, ModelPath.Root);
         var wardNode = tree.Get("x-ward");
         if (wardNode is not null)
         {

@@ -14,7 +14,14 @@ internal static class Nodes
 
     public static string? Text(this YNode? node) => node is YScalar { IsNull: false } scalar ? scalar.Value : null;
 
-    public static long? Long(this YNode? node) => node is YScalar scalar && ScalarResolver.TryGetLong(scalar, out var value) ? value : null;
+    /// <summary>An integer; a whole-valued float counts (replicas: 3.0 or 1e2), as JSON Schema and the CLI's decoder count it.</summary>
+    public static long? Long(this YNode? node) => node switch
+    {
+        YScalar scalar when ScalarResolver.TryGetLong(scalar, out var value) => value,
+        YScalar { Kind: ScalarKind.Float } scalar when ScalarResolver.TryGetDouble(scalar, out var real) &&
+                                                        real == Math.Floor(real) && Math.Abs(real) < 9.2e18 => (long)real,
+        _ => null,
+    };
 
     public static int? Int(this YNode? node) => Long(node) is { } value && value is >= int.MinValue and <= int.MaxValue ? (int)value : null;
 

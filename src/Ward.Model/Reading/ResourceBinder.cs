@@ -35,9 +35,10 @@ internal sealed class ResourceBinder(DiagnosticBag diagnostics, ComposeVersion v
         var (external, name) = External(e.Value, e.Key, "volume", path, deprecatedFrom: new ComposeVersion(3, 4));
         if (external)
         {
+            // Like the CLI: only a value that sets something conflicts (driver: "" or labels: {} do not), in this order.
             foreach (var key in new[] { "driver", "driver_opts", "labels" })
             {
-                if (e.Value.Get(key) is { } conflicting)
+                if (e.Value.Get(key) is { } conflicting && conflicting is not (YScalar { Value: "" } or YMapping { Entries.Count: 0 } or YSequence { Items.Count: 0 }))
                 {
                     diagnostics.Error(DiagnosticCodes.Schema, path.Child(key).ToString(), $"an external volume cannot set '{key}': the volume already exists; remove '{key}' or 'external'", conflicting.Location);
                     break;
@@ -60,7 +61,8 @@ internal sealed class ResourceBinder(DiagnosticBag diagnostics, ComposeVersion v
     {
         var path = ModelPath.Root.Child("secrets").Child(e.Key);
         var (external, name) = External(e.Value, e.Key, "secret", path, deprecatedFrom: new ComposeVersion(3, 5));
-        if (e.Value.Get("driver") is { } driver && e.Value.Get("file") is not null)
+        // The CLI checks this only for a secret it creates: an external one ignores both.
+        if (!external && e.Value.Get("driver") is YScalar { Value.Length: > 0 } driver && e.Value.Get("file").Text() is { Length: > 0 })
         {
             diagnostics.Error(DiagnosticCodes.Schema, path.Child("driver").ToString(), "a secret takes its value from 'driver' or from 'file', not both", driver.Location);
         }

@@ -46,6 +46,7 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
         ExtraHosts = ExtraHosts(node.Get("extra_hosts")),
         Logging = Logging(node.Get("logging")),
         Isolation = node.Get("isolation").Text(),
+        Restart = node.Get("restart").Text(),
         IgnoredKeys = node.Entries()
             .Where(e => ComposeSchema.ServiceShape.Find(e.Key)?.Status is KeyStatus.Ignored or KeyStatus.Deprecated)
             .Select(e => e.Key)
@@ -94,7 +95,8 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
                 }
                 else
                 {
-                    diagnostics.Error(DiagnosticCodes.Schema, path.Index(i).ToString(), "a port in long syntax needs 'target', the container port", item.Location);
+                    // The CLI reads a port without target ({} is accepted) and sends target 0, which no container listens on.
+                    diagnostics.DeployBlocker(path.Index(i).ToString(), "a port in long syntax needs 'target', the container port", item.Location);
                 }
 
                 continue;
@@ -161,6 +163,12 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             "npipe" => MountType.Npipe,
             _ => null,
         };
+        if (typeText is null)
+        {
+            // 'type' is required; the schema has said so.
+            return null;
+        }
+
         if (type is null)
         {
             // The CLI reads any type; the engine refuses unknown ones when the service is created.
@@ -339,7 +347,8 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             Interval = Duration(node.Get("interval")),
             Timeout = Duration(node.Get("timeout")),
             StartPeriod = Duration(node.Get("start_period")),
-            Retries = node.Get("retries").Long(),
+            // A number, truncated as the CLI's decoder does (retries: 2.7 is 2).
+            Retries = node.Get("retries").Double() is { } retries ? (long)retries : null,
             Disabled = disabled,
         };
     }

@@ -2,10 +2,11 @@ using System.Globalization;
 
 namespace Ward.Model.Spec;
 
-/// <summary>A compose file format version (3.0 to 3.9); some keys need a minimum version.</summary>
+/// <summary>A compose file format version (3.0 to 3.13); some keys need a minimum version.</summary>
 public readonly record struct ComposeVersion(int Major, int Minor) : IComparable<ComposeVersion>
 {
-    public static readonly ComposeVersion Latest = new(3, 9);
+    /// <summary>What the CLI reads a file as when its version is absent, "" or "3": its newest schema.</summary>
+    public static readonly ComposeVersion Latest = new(3, 13);
 
     public static bool TryParse(string text, out ComposeVersion version)
     {

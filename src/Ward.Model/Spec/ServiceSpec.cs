@@ -72,6 +72,12 @@ public sealed record ServiceSpec
 
     public string? Isolation { get; init; }
 
+    /// <summary>
+    /// The compose <c>restart:</c> value. Stacks report it as unsupported, but docker stack deploy still turns it into a
+    /// restart policy when deploy.restart_policy is absent, so Ward does the same.
+    /// </summary>
+    public string? Restart { get; init; }
+
     /// <summary>Keys the file sets that <c>docker stack deploy</c> ignores (build, privileged, restart, ...).</summary>
     public ValueList<string> IgnoredKeys { get; init; } = ValueList<string>.Empty;
 

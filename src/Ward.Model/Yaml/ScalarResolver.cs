@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Ward.Model.Yaml;
 
@@ -6,7 +7,7 @@ namespace Ward.Model.Yaml;
 /// Resolves plain scalars the way the YAML 1.2 core schema does (the schema of the Go YAML library that
 /// the Docker CLI uses): <c>yes</c>/<c>on</c> stay strings, <c>true</c>/<c>True</c>/<c>TRUE</c> are booleans.
 /// </summary>
-public static class ScalarResolver
+public static partial class ScalarResolver
 {
     public static ScalarKind Resolve(string text)
     {
@@ -59,8 +60,25 @@ public static class ScalarResolver
         }
 
         value = 0;
-        return scalar.Kind == ScalarKind.Float &&
-               double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        if (scalar.Kind != ScalarKind.Float)
+        {
+            return false;
+        }
+
+        switch (scalar.Value.TrimStart('+'))
+        {
+            case ".inf" or ".Inf" or ".INF":
+                value = double.PositiveInfinity;
+                return true;
+            case "-.inf" or "-.Inf" or "-.INF":
+                value = double.NegativeInfinity;
+                return true;
+            case ".nan" or ".NaN" or ".NAN":
+                value = double.NaN;
+                return true;
+        }
+
+        return double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>
@@ -158,7 +176,45 @@ public static class ScalarResolver
         return true;
     }
 
+    /// <summary>
+    /// Whether the CLI's YAML library (yaml.v3) decodes this plain scalar as a timestamp: four digits and '-', then one
+    /// of the layouts 2006-1-2, 2006-1-2T15:4:5.999999999Z07:00 (also with 't') or 2006-1-2 15:4:5.999999999, with the
+    /// ranges Go's time.Parse checks (month 1-12, a day that exists in that month, hour below 24).
+    /// </summary>
+    public static bool IsTimestamp(string text)
+    {
+        var match = Timestamp().Match(text);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var year = int.Parse(match.Groups["y"].ValueSpan, CultureInfo.InvariantCulture);
+        var month = int.Parse(match.Groups["mo"].ValueSpan, CultureInfo.InvariantCulture);
+        var day = int.Parse(match.Groups["d"].ValueSpan, CultureInfo.InvariantCulture);
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(year, 1), month))
+        {
+            return false;
+        }
+
+        if (!match.Groups["h"].Success)
+        {
+            return true;
+        }
+
+        var hour = int.Parse(match.Groups["h"].ValueSpan, CultureInfo.InvariantCulture);
+        var minute = int.Parse(match.Groups["mi"].ValueSpan, CultureInfo.InvariantCulture);
+        var second = int.Parse(match.Groups["s"].ValueSpan, CultureInfo.InvariantCulture);
+        return hour < 24 && minute < 60 && second < 60 &&
+               (!match.Groups["zh"].Success ||
+                (int.Parse(match.Groups["zh"].ValueSpan, CultureInfo.InvariantCulture) <= 24 && int.Parse(match.Groups["zm"].ValueSpan, CultureInfo.InvariantCulture) <= 60));
+    }
+
     private static bool IsInteger(string text) => TryParseInteger(text, out _);
+
+    // A space separates date and time only without a zone; 'T' or 't' only with one (Z or ±hh:mm).
+    [GeneratedRegex(@"^(?<y>[0-9]{4})-(?<mo>[0-9]{1,2})-(?<d>[0-9]{1,2})(?:(?: (?<h>[0-9]{1,2}):(?<mi>[0-9]{1,2}):(?<s>[0-9]{1,2})(?:[.,][0-9]+)?)|(?:[Tt](?<h>[0-9]{1,2}):(?<mi>[0-9]{1,2}):(?<s>[0-9]{1,2})(?:[.,][0-9]+)?(?:Z|[+-](?<zh>[0-9]{2}):(?<zm>[0-9]{2}))))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Timestamp();
 
     private static bool IsFloat(string text)
     {

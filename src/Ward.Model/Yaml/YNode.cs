@@ -11,6 +11,12 @@ public abstract class YNode(SourceLocation location)
 {
     public SourceLocation Location { get; } = location;
 
+    /// <summary>How many nodes decoding this one visits, aliases expanded (set by the builder, for the alias-ratio rule).</summary>
+    internal long Decoded { get; set; } = 1;
+
+    /// <summary>How many of <see cref="Decoded"/> come through aliases.</summary>
+    internal long Aliased { get; set; }
+
     /// <summary>A word for messages: "a string", "a mapping", ...</summary>
     public abstract string Describe();
 }
@@ -35,6 +41,12 @@ public sealed class YScalar(SourceLocation location, string value, ScalarKind ki
     public bool Quoted { get; } = quoted;
 
     public bool IsNull => Kind == ScalarKind.Null;
+
+    /// <summary>
+    /// True for a plain scalar such as <c>2001-12-14</c> that the CLI's YAML library decodes as a time, not a string:
+    /// it passes the schema as text, but most keys then refuse it (see <see cref="ScalarResolver.IsTimestamp"/>).
+    /// </summary>
+    public bool IsTimestamp { get; init; }
 
     public YScalar With(string value, ScalarKind kind) => new(Location, value, kind, Quoted);
 

@@ -2,6 +2,13 @@ using System.Text;
 using Ward.Model.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+using BlockEntry = YamlDotNet.Core.Tokens.BlockEntry;
+using FlowMappingEnd = YamlDotNet.Core.Tokens.FlowMappingEnd;
+using FlowMappingStart = YamlDotNet.Core.Tokens.FlowMappingStart;
+using FlowSequenceEnd = YamlDotNet.Core.Tokens.FlowSequenceEnd;
+using FlowSequenceStart = YamlDotNet.Core.Tokens.FlowSequenceStart;
+using Key = YamlDotNet.Core.Tokens.Key;
+using Token = YamlDotNet.Core.Tokens.Token;
 
 namespace Ward.Model.Yaml;
 
@@ -20,9 +27,6 @@ public sealed class YamlTreeBuilder
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, YNode> _anchors = new(StringComparer.Ordinal);
 
-    // Per node: how many nodes decoding it visits (aliases expanded), and how many of those come through aliases.
-    private readonly Dictionary<YNode, (long Decoded, long Aliased)> _counts = new(ReferenceEqualityComparer.Instance);
-
     private YamlTreeBuilder(string file, DiagnosticBag diagnostics)
     {
         _file = file;
@@ -38,14 +42,15 @@ public sealed class YamlTreeBuilder
         string text;
         try
         {
-            if (bytes.StartsWith("\xFF\xFE"u8) || bytes.StartsWith("\xFE\xFF"u8))
+            // Byte arrays, not "\xEF..."u8 literals: in a C# string "\xEF" is the character U+00EF, which UTF-8 encodes as two bytes.
+            if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
             {
                 var bigEndian = bytes[0] == 0xFE;
                 text = new UnicodeEncoding(bigEndian, false, true).GetString(bytes[2..]);
             }
             else
             {
-                text = new UTF8Encoding(false, true).GetString(bytes.StartsWith("\xEF\xBB\xBF"u8) ? bytes[3..] : bytes);
+                text = new UTF8Encoding(false, true).GetString(bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes[3..] : bytes);
             }
         }
         catch (DecoderFallbackException e)
@@ -99,22 +104,30 @@ public sealed class YamlTreeBuilder
 
     private YNode? Run(string text)
     {
+        var scanner = new LibyamlTabRules(new Scanner(new StringReader(text), skipComments: true), text);
         try
         {
-            var parser = new Parser(new StringReader(text));
+            var parser = new Parser(scanner);
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _))
             {
                 return null;
             }
 
-            parser.Consume<DocumentStart>();
+            var start = parser.Consume<DocumentStart>();
+            if (start.Version is { } directive && (directive.Version.Major, directive.Version.Minor) != (1, 1))
+            {
+                // The CLI's YAML library reads only YAML 1.1 documents when a %YAML directive names a version.
+                throw new YamlException(start.Start, start.End, $"the directive %YAML {directive.Version.Major}.{directive.Version.Minor} names a YAML version that docker stack deploy does not read; remove it or write %YAML 1.1");
+            }
+
             if (parser.Accept<DocumentEnd>(out _))
             {
                 return null;
             }
 
             var (root, _) = ReadNode(parser, depth: 0);
+            ScanPastDocument(parser, text);
             return CheckAliasing(root) ? root : null;
         }
         catch (YamlException e)
@@ -127,6 +140,87 @@ public sealed class YamlTreeBuilder
             _diagnostics.Error(DiagnosticCodes.Yaml, "", $"the YAML is nested deeper than {MaxDepth} levels", e.Location);
             return null;
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet fails this way on a few inputs libyaml reads (a tab at the start of a line inside a flow mapping).
+            _diagnostics.Error(DiagnosticCodes.Yaml, "", $"the YAML parser could not read the file ({e.Message.TrimEnd('.')}); check for tabs used as indentation and replace them with spaces", At(scanner.CurrentPosition));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Later documents are ignored, as by the CLI, but its scanner has already read the first token after the first
+    /// document by then: a tab, an unterminated quote or a bad escape there still refuses the file.
+    /// </summary>
+    private static void ScanPastDocument(IParser parser, string text)
+    {
+        var end = parser.Current as DocumentEnd;
+        if (!parser.MoveNext())
+        {
+            return;
+        }
+
+        var marker = parser.Current is DocumentStart { IsImplicit: false } next ? next.Start : end is { IsImplicit: false } ? end.Start : (Mark?)null;
+        var firstTokenLine = marker is { } at ? CheckTabAfterMarker(text, (int)at.Index) : null;
+        if (parser.Current is not DocumentStart)
+        {
+            return;
+        }
+
+        try
+        {
+            parser.MoveNext();
+        }
+        catch (YamlException e) when (e.Start.Line != firstTokenLine)
+        {
+            // YamlDotNet looked past the first token (e.g. to the end of a multi-line plain scalar); libyaml stops there.
+        }
+    }
+
+    /// <summary>
+    /// After a '---' or '...' marker, libyaml refuses a tab that starts a line (after any spaces) before the next token;
+    /// YamlDotNet skips it. Blank lines and comments may come first. Returns the line of the first token, if any.
+    /// </summary>
+    private static long? CheckTabAfterMarker(string text, int marker)
+    {
+        var i = text.AsSpan(marker).StartsWith("---") || text.AsSpan(marker).StartsWith("...") ? marker + 3 : marker;
+        while (i < text.Length && text[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        while (i < text.Length)
+        {
+            if (text[i] == '#')
+            {
+                while (i < text.Length && text[i] is not ('\n' or '\r'))
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (text[i] is not ('\n' or '\r'))
+            {
+                return LineAndColumn(text, i).Line;
+            }
+
+            i++;
+            while (i < text.Length && text[i] == ' ')
+            {
+                i++;
+            }
+
+            if (i < text.Length && text[i] == '\t')
+            {
+                var (line, column) = LineAndColumn(text, i);
+                var at = new Mark(i, line, column);
+                throw new YamlException(at, at, "found a tab character that cannot start any token (after a document marker, a line may not start with a tab)");
+            }
+        }
+
+        return null;
     }
 
     private static string CleanMessage(YamlException e)
@@ -144,7 +238,7 @@ public sealed class YamlTreeBuilder
 
     private bool CheckAliasing(YNode root)
     {
-        var (decoded, aliased) = _counts[root];
+        var (decoded, aliased) = (root.Decoded, root.Aliased);
         if (aliased > 100 && decoded > 1000 && (double)aliased / decoded > AllowedAliasRatio(decoded))
         {
             _diagnostics.Error(
@@ -162,7 +256,9 @@ public sealed class YamlTreeBuilder
     private (YNode Node, bool ViaAlias) ReadNode(IParser parser, int depth)
     {
         var current = parser.Current ?? throw new YamlException("unexpected end of the YAML stream");
-        if (depth > MaxDepth)
+
+        // Only lists and mappings count, as in the CLI's JSON conversion (a scalar inside the deepest list is fine).
+        if (depth > MaxDepth && current is SequenceStart or MappingStart)
         {
             throw new TooDeepException(At(current.Start));
         }
@@ -190,15 +286,13 @@ public sealed class YamlTreeBuilder
     }
 
     /// <summary>The counts a child adds to its parent: an alias adds its target's nodes, all as aliased.</summary>
-    private (long Decoded, long Aliased) CountOf(YNode node, bool viaAlias)
-    {
-        var (decoded, aliased) = _counts[node];
-        return viaAlias ? (1 + decoded, decoded) : (decoded, aliased);
-    }
+    private static (long Decoded, long Aliased) CountOf(YNode node, bool viaAlias) =>
+        viaAlias ? (1 + node.Decoded, node.Decoded) : (node.Decoded, node.Aliased);
 
     private YNode Remember(AnchorName anchor, YNode node, long decoded, long aliased)
     {
-        _counts[node] = (decoded, aliased);
+        node.Decoded = decoded;
+        node.Aliased = aliased;
         if (!anchor.IsEmpty)
         {
             _anchors[anchor.Value] = node;
@@ -214,7 +308,11 @@ public sealed class YamlTreeBuilder
         var kind = scalar.Tag.IsEmpty || scalar.Tag.Value == "!" && !quoted
             ? quoted ? ScalarKind.String : ScalarResolver.Resolve(scalar.Value)
             : KindOfTag(scalar);
-        return new YScalar(location, scalar.Value, kind, quoted || (!scalar.Tag.IsEmpty && kind == ScalarKind.String));
+        var timestampTag = !scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:timestamp";
+        return new YScalar(location, scalar.Value, kind, quoted || (!scalar.Tag.IsEmpty && kind == ScalarKind.String))
+        {
+            IsTimestamp = kind == ScalarKind.String && (timestampTag || (!quoted && scalar.Tag.IsEmpty)) && ScalarResolver.IsTimestamp(scalar.Value),
+        };
     }
 
     private static ScalarKind KindOfTag(Scalar scalar) => scalar.Tag.Value switch
@@ -261,12 +359,10 @@ public sealed class YamlTreeBuilder
         {
             var (key, keyViaAlias) = ReadNode(parser, depth + 1);
             var (value, valueViaAlias) = ReadNode(parser, depth + 1);
-            foreach (var (node, viaAlias) in new[] { (key, keyViaAlias), (value, valueViaAlias) })
-            {
-                var (d, a) = CountOf(node, viaAlias);
-                decoded += d;
-                aliased += a;
-            }
+            var (keyDecoded, keyAliased) = CountOf(key, keyViaAlias);
+            var (valueDecoded, valueAliased) = CountOf(value, valueViaAlias);
+            decoded += keyDecoded + valueDecoded;
+            aliased += keyAliased + valueAliased;
 
             if (key is YScalar { Value: "<<", Quoted: false } mergeKey)
             {
@@ -329,6 +425,65 @@ public sealed class YamlTreeBuilder
         YSequence sequence when sequence.Items.All(item => item is YMapping) => sequence.Items.Cast<YMapping>(),
         _ => throw new YamlException(Mark(value.Location), Mark(value.Location), "a merge key '<<' needs a mapping or a list of mappings as its value"),
     };
+
+    /// <summary>
+    /// Passes YamlDotNet's tokens through, refusing what libyaml (the CLI's scanner) refuses and YamlDotNet allows: a tab
+    /// after a block '-' or '?' indicator, where libyaml expects a token and finds the tab ("found character that cannot
+    /// start any token"). A tab after ':' is fine in both.
+    /// </summary>
+    private sealed class LibyamlTabRules(IScanner inner, string text) : IScanner
+    {
+        private Token? _checked;
+        private int _flowLevel;
+
+        public Mark CurrentPosition => inner.CurrentPosition;
+
+        public Token? Current => inner.Current;
+
+        public bool MoveNext() => Check(inner.MoveNext());
+
+        public bool MoveNextWithoutConsuming() => Check(inner.MoveNextWithoutConsuming());
+
+        public void ConsumeCurrent() => inner.ConsumeCurrent();
+
+        private bool Check(bool moved)
+        {
+            var token = inner.Current;
+            if (!moved || token is null || ReferenceEquals(token, _checked))
+            {
+                return moved;
+            }
+
+            _checked = token;
+            switch (token)
+            {
+                case FlowSequenceStart or FlowMappingStart:
+                    _flowLevel++;
+                    break;
+                case FlowSequenceEnd or FlowMappingEnd:
+                    _flowLevel = Math.Max(0, _flowLevel - 1);
+                    break;
+                case BlockEntry:
+                case Key when _flowLevel == 0 && token.End.Index == token.Start.Index + 1 && text[(int)token.Start.Index] == '?':
+                    var i = (int)token.End.Index;
+                    while (i < text.Length && text[i] == ' ')
+                    {
+                        i++;
+                    }
+
+                    if (i < text.Length && text[i] == '\t')
+                    {
+                        var (line, column) = LineAndColumn(text, i);
+                        var at = new Mark(i, line, column);
+                        throw new YamlException(at, at, $"found a tab character after '{text[(int)token.Start.Index]}', where a token must start (use spaces)");
+                    }
+
+                    break;
+            }
+
+            return moved;
+        }
+    }
 
     private sealed class TooDeepException(SourceLocation location) : Exception
     {

@@ -39,7 +39,7 @@ public static class RuleDocs
         var list = rules.Select(r => r.Descriptor).ToList();
         foreach (var rule in list)
         {
-            text.AppendLine($"| [{rule.Id}](#{rule.Id.ToLowerInvariant()}) | {ReportInput.SeverityWord(rule.Severity)} | {(rule.Scope == RuleScope.ProductionOnly ? "production" : "all")} | {rule.Title} |");
+            text.AppendLine($"| [{rule.Id}](#{Anchor(rule.Id)}) | {ReportInput.SeverityWord(rule.Severity)} | {(rule.Scope == RuleScope.ProductionOnly ? "production" : "all")} | {rule.Title} |");
         }
 
         foreach (var rule in list)
@@ -58,4 +58,7 @@ public static class RuleDocs
 
         return text.ToString();
     }
+
+    /// <summary>The anchor Markdown renderers give a heading: lower case, without punctuation such as the dot of CIS-7.5.</summary>
+    private static string Anchor(string id) => new([.. id.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '-')]);
 }

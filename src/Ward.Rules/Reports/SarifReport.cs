@@ -105,8 +105,14 @@ public static class SarifReport
         json.WriteStartObject();
         json.WriteStartObject("physicalLocation");
         json.WriteStartObject("artifactLocation");
-        json.WriteString("uri", ToUri(finding.Location?.File ?? file));
-        json.WriteNumber("index", 0);
+        var located = finding.Location?.File ?? file;
+        json.WriteString("uri", ToUri(located));
+        if (located == file)
+        {
+            // The one artifact of the run; a finding in another file (an env file the reader refused) names only its URI.
+            json.WriteNumber("index", 0);
+        }
+
         json.WriteEndObject();
         if (finding.Location is { } location)
         {

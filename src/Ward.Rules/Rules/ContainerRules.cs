@@ -22,9 +22,13 @@ public sealed class CapabilitiesRule : Rule
         foreach (var service in context.Spec.Services)
         {
             var added = service.CapAdd.Select(c => c.ToUpperInvariant().Replace("CAP_", "", StringComparison.Ordinal)).ToList();
-            foreach (var capability in added.Where(c => Dangerous.Contains(c)))
+            for (var i = 0; i < added.Count; i++)
             {
-                yield return Report(PathOf(service, "cap_add"), $"service {service.Name} adds the capability {capability}", subject: $"service {service.Name}", value: capability);
+                // Each at its own place in the list, so a waiver can accept one capability and not the others.
+                if (Dangerous.Contains(added[i]))
+                {
+                    yield return Report(PathOf(service, "cap_add") + $"[{i}]", $"service {service.Name} adds the capability {added[i]}", subject: $"service {service.Name}", value: added[i]);
+                }
             }
 
             if (added.Count > 0 && !service.CapDrop.Any(c => c.Equals("ALL", StringComparison.OrdinalIgnoreCase)))

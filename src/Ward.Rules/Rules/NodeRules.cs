@@ -1,6 +1,5 @@
 using Ward.Model.Catalog;
 using Ward.Model.Diagnostics;
-using Ward.Model.Placement;
 using Ward.Model.Spec;
 
 namespace Ward.Rules.Rules;
@@ -147,8 +146,8 @@ public sealed class ManagerFaultToleranceRule : Rule
         Id = "NODE-005",
         Title = "Manager fault tolerance",
         Severity = Severity.Warning,
-        Why = "With one manager, losing it means rebuilding the swarm from a backup. With three or more, managers in one zone all fail together when the zone does.",
-        Fix = "Keep a swarm backup (SWO-004) when there is one manager, as the MedStack topology does; with three or more managers give each a `zone` and spread them over at least three zones.",
+        Why = "With one manager, losing it means rebuilding the swarm from a backup; two managers tolerate no failure either, since losing one loses the Raft majority. With three or more, managers in one zone all fail together when the zone does.",
+        Fix = "Keep a swarm backup (SWO-004) when there is one manager, as the MedStack topology does; use three managers rather than two; with three or more managers give each a `zone` and spread them over at least three zones.",
         Source = "Docker nodes (\"If the manager in a single-manager swarm fails ... you need to create a new cluster\"); Docker admin guide \"Distribute manager nodes\".",
     };
 
@@ -164,6 +163,15 @@ public sealed class ManagerFaultToleranceRule : Rule
                 Severity.Info,
                 "cluster",
                 "fault tolerance 0");
+        }
+        else if (managers.Count == 2)
+        {
+            // (2-1)/2 = 0 as with one manager, but this is no accepted topology: either manager's failure loses the majority.
+            yield return Report(
+                Paths.Ward("nodes"),
+                $"2 managers ({managers[0].Name}, {managers[1].Name}) tolerate no manager failure: losing either one loses the Raft majority",
+                subject: "cluster",
+                value: "fault tolerance 0");
         }
         else if (managers.Count >= 3 && managers.All(m => m.Zone is not null))
         {
@@ -195,52 +203,120 @@ public sealed class ManagerAddressRule : Rule
         .Select(m => Report(NodePaths.Of(context, m), $"manager {m.Name} has no static address", subject: $"node {m.Name}"));
 }
 
-/// <summary>NODE-007: the cluster still holds every task after losing its largest worker.</summary>
+/// <summary>NODE-007: the cluster still holds every task after losing any one worker.</summary>
 public sealed class FailoverCapacityRule : Rule
 {
+    // Checking every union of constraint groups is exact (Hall's condition) but exponential; past this many groups,
+    // each group and their total are checked, which still catches any shortfall of a single group or of the whole.
+    private const int MaxGroupsForExactCheck = 12;
+
     public override RuleDescriptor Descriptor { get; } = new()
     {
         Id = "NODE-007",
         Title = "Capacity to lose a worker",
         Severity = Severity.Warning,
-        Why = "Tasks evicted from a failed node must fit on the others, or they stay Pending until it returns. Ward places every task on the remaining nodes to find out, using the services' reservations and the node sizes.",
+        Why = "Tasks evicted from a failed node must fit on the others, or they stay Pending until it returns. Ward removes each worker in turn and checks that the remaining nodes each service may use still hold the CPU and memory its replicas reserve.",
         Fix = "Add a worker, use larger sizes, or lower the reservations (deploy.resources.reservations) so the tasks of any one failed worker fit on the rest.",
         Source = "Docker services (\"the service remains in a pending state until an appropriate node is available\"); Docker admin guide \"Add worker nodes for load balancing\".",
     };
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        var services = context.Spec.Services;
-        var workers = context.Workers.Where(w => w.Availability == NodeAvailability.Active).ToList();
-        if (workers.Count < 2 || !services.Any(s => s.Deploy.Resources.Reservations is not null))
+        var nodes = context.Spec.Nodes.Where(n => n.Availability == NodeAvailability.Active).ToList();
+        var workers = nodes.Where(n => n.Role == NodeRole.Worker).ToList();
+        // Node sets are bit masks of 64 nodes; larger clusters are beyond the teams Ward serves and are not checked.
+        if (workers.Count < 2 || nodes.Count > 64 || !context.Spec.Services.Any(s => s.Deploy.Resources.Reservations is not null) || nodes.Any(n => context.Catalog.FindSize(n.Size) is null))
         {
             yield break;
         }
 
-        var simulator = new CapacitySimulator(context.Catalog, capacityOnly: true);
-        if (simulator.Place(context.Spec.Nodes, services).Count > 0)
+        var groups = DemandGroups(context, nodes);
+        foreach (var lost in workers.OrderByDescending(w => context.Catalog.FindSize(w.Size)!.Rank))
         {
-            // It does not fit even with every node: PLC-006/PLC-007 say why; a failover question would only repeat it.
-            yield break;
-        }
-
-        foreach (var lost in workers.OrderByDescending(w => context.Catalog.FindSize(w.Size)?.Rank ?? 0))
-        {
-            // A service pinned to the lost node waits for it by design (PLC-002/003); the question is whether the rest fit.
-            var movable = services.Where(s => context.EligibleNodes(s).Any(n => n != lost)).ToList();
-            var unplaced = simulator.Place(context.Spec.Nodes.Where(n => n != lost), movable);
-            if (unplaced.Count == 0)
+            var lostIndex = nodes.IndexOf(lost);
+            if (Shortfall(context, nodes, groups, lostIndex) is { } shortfall)
             {
-                continue;
+                yield return Report(
+                    Paths.Ward("nodes"),
+                    $"if worker {lost.Name} fails, the other nodes cannot hold what {shortfall.Services} reserve: {shortfall.Detail}",
+                    subject: "cluster",
+                    value: $"losing {lost.Name}");
+                yield break;
+            }
+        }
+    }
+
+    // Memory is summed in doubles: replicas × a reservation of petabytes, summed over services, overflows a long.
+    private sealed record Group(ulong Eligible, double Cpu, double Memory, List<string> Services);
+
+    /// <summary>Replicated services grouped by the nodes they may use, with the CPU and memory their replicas reserve.</summary>
+    private static List<Group> DemandGroups(RuleContext context, List<NodeSpec> nodes)
+    {
+        var groups = new Dictionary<ulong, Group>();
+        foreach (var service in context.Spec.Services.Where(s => s.Deploy.Mode == ServiceMode.Replicated && s.Deploy.Resources.Reservations is not null))
+        {
+            var reservation = service.Deploy.Resources.Reservations!;
+            var constraints = context.ConstraintsOf(service);
+            ulong eligible = 0;
+            for (var i = 0; i < nodes.Count && i < 64; i++)
+            {
+                if (constraints.All(c => c.Matches(nodes[i]) ?? true))
+                {
+                    eligible |= 1UL << i;
+                }
             }
 
-            var summary = string.Join(", ", unplaced.GroupBy(u => u.Service).Select(g => $"{g.Count()} of {g.Key}"));
-            yield return Report(
-                Paths.Ward("nodes"),
-                $"if worker {lost.Name} fails, {unplaced.Count} task(s) cannot be placed on the other nodes ({summary}): {unplaced[0].Reason}",
-                subject: "cluster",
-                value: $"{unplaced.Count} tasks pending");
-            yield break;
+            var replicas = service.Deploy.EffectiveReplicas;
+            groups[eligible] = groups.TryGetValue(eligible, out var group)
+                ? group with { Cpu = group.Cpu + (replicas * (reservation.Cpus ?? 0)), Memory = group.Memory + ((double)replicas * (reservation.MemoryBytes ?? 0)) }
+                : new Group(eligible, replicas * (reservation.Cpus ?? 0), (double)replicas * (reservation.MemoryBytes ?? 0), []);
+            groups[eligible].Services.Add(service.Name);
         }
+
+        return [.. groups.Values];
+    }
+
+    private static (string Services, string Detail)? Shortfall(RuleContext context, List<NodeSpec> nodes, List<Group> groups, int lostIndex)
+    {
+        var lostBit = 1UL << lostIndex;
+
+        // A group that may only use the lost node waits for it by design (a pinned stateful service: PLC-002/003).
+        var movable = groups.Where(g => (g.Eligible & ~lostBit) != 0).ToList();
+        IEnumerable<List<Group>> unions = movable.Count <= MaxGroupsForExactCheck
+            ? Enumerable.Range(1, (1 << movable.Count) - 1).Select(mask => movable.Where((_, i) => (mask & (1 << i)) != 0).ToList())
+            : [.. movable.Select(g => new List<Group> { g }), movable];
+        foreach (var union in unions)
+        {
+            var eligible = union.Aggregate(0UL, (bits, g) => bits | g.Eligible) & ~lostBit;
+            var (cpu, memory) = Capacity(context, nodes, eligible);
+            var wantCpu = union.Sum(g => g.Cpu);
+            var wantMemory = union.Sum(g => g.Memory);
+            if (wantCpu > cpu + 1e-9 || wantMemory > memory)
+            {
+                var names = union.SelectMany(g => g.Services).ToList();
+                var services = names.Count <= 3 ? string.Join(", ", names) : $"{names.Count} services ({string.Join(", ", names.Take(3))}, ...)";
+                var detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{wantCpu:0.##} CPU and {Model.Compose.ByteSize.Format(wantMemory >= long.MaxValue ? long.MaxValue : (long)wantMemory)} reserved, {cpu:0.##} CPU and {Model.Compose.ByteSize.Format(memory)} left");
+                return (services, detail);
+            }
+        }
+
+        return null;
+    }
+
+    private static (double Cpu, long Memory) Capacity(RuleContext context, List<NodeSpec> nodes, ulong eligible)
+    {
+        double cpu = 0;
+        long memory = 0;
+        for (var i = 0; i < nodes.Count && i < 64; i++)
+        {
+            if ((eligible & (1UL << i)) != 0)
+            {
+                var size = context.Catalog.FindSize(nodes[i].Size)!;
+                cpu += size.Vcpu;
+                memory += size.MemoryBytes;
+            }
+        }
+
+        return (cpu, memory);
     }
 }

@@ -96,14 +96,9 @@ public sealed class StatefulSingleNodeRule : Rule
             yield break;
         }
 
-        foreach (var service in context.Spec.Services.Where(s => ServiceFacts.NodeLocalVolumes(s, context.Spec).Count > 0))
+        foreach (var service in context.Spec.Services.Where(s => Judges(s, context)))
         {
             var constraints = context.ConstraintsOf(service);
-            if (!constraints.Any(c => c.IsPin) || constraints.Any(c => c.Matches(context.Spec.Nodes[0]) is null))
-            {
-                continue;
-            }
-
             var matching = context.EligibleNodes(service);
             if (matching.Count == 1)
             {
@@ -115,6 +110,19 @@ public sealed class StatefulSingleNodeRule : Rule
                 ? Report(path, $"no active node matches the constraints of stateful service {service.Name} ({string.Join(" and ", constraints)}); its task would stay Pending", subject: $"service {service.Name}")
                 : Report(path, $"{matching.Count} nodes match stateful service {service.Name} ({string.Join(", ", matching.Select(n => n.Name))}); its task may move to one with an empty volume", Severity.Warning, $"service {service.Name}");
         }
+    }
+
+    /// <summary>
+    /// Whether this rule decides where the service may run: it keeps data on a node-local volume and is pinned by
+    /// constraints the file can evaluate. PLC-004 leaves an empty match of such a service to this rule.
+    /// </summary>
+    internal static bool Judges(ServiceSpec service, RuleContext context)
+    {
+        var constraints = context.ConstraintsOf(service);
+        return context.Spec.Nodes.Count > 0 &&
+               ServiceFacts.NodeLocalVolumes(service, context.Spec).Count > 0 &&
+               constraints.Any(c => c.IsPin) &&
+               constraints.All(c => c.Matches(context.Spec.Nodes[0]) is not null);
     }
 }
 
@@ -146,8 +154,9 @@ public sealed class ConstraintSyntaxRule : Rule
                 }
             }
 
+            // PLC-003 reports an empty match of a pinned service with a local volume, as an error of its own.
             if (valid && constraints.Count > 0 && context.Spec.Nodes.Count > 0 && context.EligibleNodes(service).Count == 0 &&
-                !ServiceFacts.IsStateful(service, context.Spec))
+                !StatefulSingleNodeRule.Judges(service, context))
             {
                 yield return Report(PathOf(service, "deploy", "placement", "constraints"), $"no active node satisfies the constraints of service {service.Name} ({string.Join(" and ", constraints)}); its tasks would stay Pending", subject: $"service {service.Name}");
             }

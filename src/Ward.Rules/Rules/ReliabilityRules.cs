@@ -59,6 +59,12 @@ public sealed class HealthcheckRule : Rule
             {
                 yield return Report(PathOf(service, "healthcheck", "retries"), $"service {service.Name}: healthcheck retries is 0, so one slow answer marks the task unhealthy", Severity.Info, $"service {service.Name}");
             }
+
+            // Databases are the slow starters: recovery and migrations at start must not count as failed checks.
+            if (check.StartPeriod is null && ServiceFacts.IsDatabaseLike(service, context.Spec))
+            {
+                yield return Report(PathOf(service, "healthcheck", "start_period"), $"database service {service.Name} starts slowly but its healthcheck sets no start_period, so checks failing while it starts count against it", Severity.Info, $"service {service.Name}");
+            }
         }
     }
 }
@@ -148,10 +154,12 @@ public sealed class UpdateConfigRule : Rule
                 problems.Add("failure_action continue rolls a failing image out everywhere");
             }
 
+            // docker stack deploy sends parallelism 1 when the file leaves it unset; 0 means all at once.
             var replicas = service.Deploy.EffectiveReplicas;
-            if (service.Deploy.Mode == ServiceMode.Replicated && replicas > 1 && (update.Parallelism is null or 0 || update.Parallelism >= replicas))
+            var parallelism = update.Parallelism ?? 1;
+            if (service.Deploy.Mode == ServiceMode.Replicated && replicas > 1 && (parallelism == 0 || parallelism >= replicas))
             {
-                problems.Add($"parallelism {(update.Parallelism is null or 0 ? "unlimited" : update.Parallelism)} updates all {replicas} replicas at once");
+                problems.Add($"parallelism {(parallelism == 0 ? "0 (unlimited)" : $"{parallelism}")} updates all {replicas} replicas at once");
             }
 
             if (update.Delay is null)
@@ -171,8 +179,7 @@ public sealed class UpdateConfigRule : Rule
 
             if (service.HasEnabledHealthcheck)
             {
-                var check = service.Healthcheck!;
-                var verdict = (check.StartPeriod ?? TimeSpan.Zero) + ((check.Interval ?? DefaultInterval) * (check.Retries ?? DefaultRetries));
+                var verdict = Verdict(service.Healthcheck!);
                 var monitor = update.Monitor ?? DefaultMonitor;
                 if (monitor < verdict)
                 {
@@ -184,6 +191,16 @@ public sealed class UpdateConfigRule : Rule
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// How long the healthcheck takes to fail a task: start_period + interval × retries. Saturates rather than
+    /// overflowing, since a file may write a 290-year interval (Go's longest duration) and a million retries.
+    /// </summary>
+    private static TimeSpan Verdict(HealthcheckSpec check)
+    {
+        var ticks = (check.StartPeriod ?? TimeSpan.Zero).Ticks + ((double)(check.Interval ?? DefaultInterval).Ticks * (check.Retries ?? DefaultRetries));
+        return ticks >= long.MaxValue ? TimeSpan.MaxValue : ticks <= long.MinValue ? TimeSpan.MinValue : new TimeSpan((long)ticks);
     }
 }
 

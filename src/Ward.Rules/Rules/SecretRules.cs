@@ -230,16 +230,18 @@ public sealed partial class SecretHygieneRule : Rule
         Id = "SEC-006",
         Title = "Secret names carry a version; mounts are not world-readable",
         Severity = Severity.Info,
-        Why = "Secrets are immutable: rotating means creating a new one, so an external secret's name should carry a version or date. A mounted secret is readable by every user in the container (0444) unless the mount narrows it. (Ward versions the secrets it creates itself.)",
-        Fix = "Name external secrets like db_password_v2 or db_password_2026_11, and mount secrets in long syntax with `mode: 0400` (and uid/gid when the service runs as a non-root user).",
+        Why = "Secrets and configs are immutable: rotating means creating a new one, so an external secret's or config's name should carry a version or date. A mounted secret is readable by every user in the container (0444) unless the mount narrows it. (Ward versions the secrets it creates itself.)",
+        Fix = "Name external secrets and configs like db_password_v2 or db_password_2026_11, and mount secrets in long syntax with `mode: 0400` (and uid/gid when the service runs as a non-root user).",
         Source = "Docker secrets (\"consider adding a version number or date to the secret name\"; default -r--r--r--).",
     };
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        foreach (var secret in context.Spec.Secrets.Where(s => s.External && !Versioned().IsMatch(s.Name ?? s.Key)))
+        // Configs are as immutable as secrets, so their names need a version for rotation too.
+        var external = context.Spec.Secrets.Select(s => ("secret", (FileObjectSpec)s)).Concat(context.Spec.Configs.Select(c => ("config", (FileObjectSpec)c)));
+        foreach (var (kind, item) in external.Where(e => e.Item2.External && !Versioned().IsMatch(e.Item2.Name ?? e.Item2.Key)))
         {
-            yield return Report(Paths.Under("secrets", secret.Key), $"external secret {secret.Name ?? secret.Key} carries no version or date in its name", subject: $"secret {secret.Key}");
+            yield return Report(Paths.Under(kind + "s", item.Key), $"external {kind} {item.Name ?? item.Key} carries no version or date in its name", subject: $"{kind} {item.Key}");
         }
 
         foreach (var service in context.Spec.Services)
@@ -249,7 +251,7 @@ public sealed partial class SecretHygieneRule : Rule
                 var reference = service.Secrets[i];
                 if (reference.Mode is not (OwnerRead or GroupRead))
                 {
-                    yield return Report(PathOf(service, "secrets") + $"[{i}]", $"service {service.Name} mounts the secret {reference.Source} with mode {(reference.Mode is { } mode ? Convert.ToString(mode, 8) : "0444 (default)")}; use 0400 or 0440", subject: $"service {service.Name}");
+                    yield return Report(PathOf(service, "secrets") + $"[{i}]", $"service {service.Name} mounts the secret {reference.Source} with mode {(reference.Mode is { } mode ? "0" + Convert.ToString(mode, 8) : "0444 (default)")}; use 0400 or 0440", subject: $"service {service.Name}");
                 }
                 else if (service.User is { } user && user.Split(':')[0] is not ("root" or "0") && reference.Uid is null)
                 {

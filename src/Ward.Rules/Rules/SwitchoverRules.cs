@@ -20,17 +20,19 @@ public sealed class DomainRecordRule : Rule
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        var manager = context.Managers.FirstOrDefault(m => m.Address is not null)?.Address;
+        var managers = context.Managers.Select(m => m.Address).Where(a => !string.IsNullOrWhiteSpace(a)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < context.Spec.Domains.Count; i++)
         {
             var domain = context.Spec.Domains[i];
             var records = context.Live?.ResolveA(domain.Name);
-            if (manager is null || records is null || records.Contains(manager))
+
+            // Every A record must be a manager's: resolvers pick any one of them, so a stray address takes part of the traffic.
+            if (managers.Count == 0 || records is null || (records.Count > 0 && records.All(managers.Contains)))
             {
                 continue;
             }
 
-            yield return Report(Paths.Ward("domains", i, "name"), $"{domain.Name} resolves to {(records.Count == 0 ? "nothing" : string.Join(", ", records))}, not the manager's {manager}", subject: $"domain {domain.Name}");
+            yield return Report(Paths.Ward("domains", i, "name"), $"{domain.Name} resolves to {(records.Count == 0 ? "nothing" : string.Join(", ", records))}; every A record must be the manager's address ({string.Join(" or ", managers)})", subject: $"domain {domain.Name}");
         }
     }
 }

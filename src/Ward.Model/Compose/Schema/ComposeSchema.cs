@@ -16,9 +16,9 @@ public static class ComposeSchema
     private static readonly ComposeVersionRequirement ExtensionsInSections = V(3, 7);
 
     /// <summary>Values of list_or_dict mappings: booleans are refused (quote them).</summary>
-    private static readonly ScalarShape DictValue = new(ScalarTypes.String | ScalarTypes.Number | ScalarTypes.Null);
+    private static readonly ScalarShape DictValue = new(ScalarTypes.String | ScalarTypes.Number | ScalarTypes.Null) { TimestampIsText = true };
 
-    private static readonly ScalarShape OptionValue = new(ScalarTypes.String | ScalarTypes.Number);
+    private static readonly ScalarShape OptionValue = new(ScalarTypes.String | ScalarTypes.Number) { TimestampIsText = true };
 
     /// <summary>A mapping of names to scalars, or a list of unique "KEY=value" strings (environment, labels, ...).</summary>
     public static readonly OneOfShape ListOrDict = new(MapOf(DictValue, ".+"), ListOfStrings()) { Name = "list_or_dict" };
@@ -29,7 +29,7 @@ public static class ComposeSchema
         F("retries", new ScalarShape(ScalarTypes.Number) { Cast = Cast.Int, Minimum = 0 }),
         F("start_period", Duration(), 3, 4),
         F("start_interval", Duration(), 3, 12),
-        F("test", StringOrList()),
+        F("test", Command()),
         F("timeout", Duration()));
 
     private static readonly ObjectShape UpdateConfig = Object(
@@ -131,7 +131,7 @@ public static class ComposeSchema
             F("dockerfile", String()),
             F("args", ListOrDict),
             F("labels", ListOrDict, 3, 3),
-            F("cache_from", ListOfStrings(unique: false), 3, 2),
+            F("cache_from", ListOfStrings(), 3, 2),
             F("network", String(), 3, 4),
             F("target", String(), 3, 4),
             F("shm_size", new ScalarShape(ScalarTypes.Integer | ScalarTypes.String), 3, 5),
@@ -145,7 +145,7 @@ public static class ComposeSchema
         F("cap_drop", ListOfStrings()),
         Ignored("cgroup_parent", String()),
         Ignored("cgroupns_mode", String(), since: V(3, 9)),
-        F("command", StringOrList()),
+        F("command", Command()),
         F("configs", List(FileReference), 3, 3),
         Deprecated("container_name", String(), "Swarm names containers itself"),
         F("credential_spec", Object(F("config", String(), 3, 8), F("file", String()), F("registry", String())), 3, 3),
@@ -154,7 +154,7 @@ public static class ComposeSchema
         F("dns", StringOrList()),
         F("dns_search", StringOrList()),
         Ignored("domainname", String()),
-        F("entrypoint", StringOrList()),
+        F("entrypoint", Command()),
         F("env_file", StringOrList()),
         F("environment", ListOrDict),
         Deprecated("expose", List(new ScalarShape(ScalarTypes.String | ScalarTypes.Number), unique: true), "services reach each other on the overlay network without it"),
@@ -210,7 +210,7 @@ public static class ComposeSchema
         Boolean(cast: true),
         Open(F("name", String())));
 
-    private static readonly ObjectShape Network = new([
+    private static readonly Field[] NetworkFields = [
         F("name", String(), 3, 5),
         F("driver", String()),
         F("driver_opts", MapOf(OptionValue)),
@@ -221,7 +221,36 @@ public static class ComposeSchema
         F("internal", Boolean(cast: true)),
         F("attachable", Boolean(cast: true), 3, 2),
         F("labels", ListOrDict),
-    ]) { ExtensionsSince = ExtensionsInSections, Nullable = true };
+    ];
+
+    private static readonly ObjectShape Network = new(NetworkFields) { ExtensionsSince = ExtensionsInSections, Nullable = true };
+
+    /// <summary>
+    /// A network whose name the schema's pattern does not match ("bad name!"): the schema never looks at it, but the
+    /// loader decodes it, so known keys keep their types (in any version) and unknown keys are ignored.
+    /// </summary>
+    private static readonly ObjectShape UncheckedNetwork = new(NetworkFields.Select(f => f with { Since = ComposeVersionRequirement.Any }))
+    {
+        OpenSince = ComposeVersionRequirement.Any,
+        Nullable = true,
+    };
+
+    /// <summary>
+    /// Swarm cluster (CSI) volume options. The schema knows the key from 3.10 and leaves every level open; before that
+    /// it passes as an ordinary x- key (3.7+), but the loader decodes it in every version, so the same types apply.
+    /// </summary>
+    private static readonly ObjectShape ClusterVolumeSpec = Open(
+        F("group", String()),
+        F("availability", String()),
+        F("access_mode", Open(
+            F("scope", String()),
+            F("sharing", String()),
+            F("mount_volume", Open(F("fs_type", String()), F("mount_flags", ListOfStrings(unique: false)))),
+            F("block_volume", Open()))),
+        F("accessibility_requirements", Open(
+            F("requisite", List(Open(F("segments", ListOrDict)))),
+            F("preferred", List(Open(F("segments", ListOrDict)))))),
+        F("capacity_range", Open(F("required_bytes", String("bytes")), F("limit_bytes", String("bytes")))));
 
     private static readonly ObjectShape Volume = new([
         F("name", String(), 3, 4),
@@ -229,7 +258,7 @@ public static class ComposeSchema
         F("driver_opts", MapOf(OptionValue)),
         F("external", NetworkOrVolumeExternal),
         F("labels", ListOrDict),
-        F("x-cluster-spec", Open(), 3, 10),
+        F("x-cluster-spec", ClusterVolumeSpec, 3, 7),
     ]) { ExtensionsSince = ExtensionsInSections, Nullable = true };
 
     private static readonly ObjectShape Secret = new([
@@ -254,7 +283,7 @@ public static class ComposeSchema
     public static ObjectShape Root { get; } = new([
         F("version", String()),
         F("services", NamedSection(Service, NamePattern)),
-        F("networks", NamedSection(Network, keyPattern: null)),
+        F("networks", new ObjectShape([]) { KeyPattern = NamePattern, AdditionalValues = Network, UnmatchedValues = UncheckedNetwork }),
         F("volumes", NamedSection(Volume, NamePattern)),
         F("secrets", NamedSection(Secret, NamePattern), 3, 1),
         F("configs", NamedSection(Config, NamePattern), 3, 3),

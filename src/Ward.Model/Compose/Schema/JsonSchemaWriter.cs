@@ -283,6 +283,11 @@ public static class JsonSchemaWriter
             json.WritePropertyName("additionalProperties");
             WriteShape(json, additional);
         }
+        else if (obj.UnmatchedValues is { } unmatched)
+        {
+            json.WritePropertyName("additionalProperties");
+            WriteShape(json, unmatched);
+        }
         else
         {
             json.WriteBoolean("additionalProperties", false);

@@ -30,6 +30,9 @@ internal static class S
 
     public static OneOfShape StringOrList() => new(String(), ListOfStrings()) { Name = "string_or_list" };
 
+    /// <summary>A command: a string (split into words at load) or a list of strings, where words may repeat.</summary>
+    public static OneOfShape Command() => new(String(), ListOfStrings(unique: false));
+
     public static ObjectShape Object(params Field[] fields) => new(fields);
 
     /// <summary>A map from names to values of one shape (labels, driver options).</summary>

@@ -78,6 +78,12 @@ public sealed class ScalarShape(ScalarTypes types) : Shape
     /// <summary>The smallest number allowed (the CLI stores many counts unsigned).</summary>
     public long? Minimum { get; init; }
 
+    /// <summary>
+    /// Whether a YAML timestamp (<c>2001-12-14</c>) is accepted as text here. The CLI turns it into a string only in
+    /// maps of free values (labels, environment, driver and logging options); every other string key refuses it.
+    /// </summary>
+    public bool TimestampIsText { get; init; }
+
     public override string Expected
     {
         get
@@ -171,6 +177,12 @@ public sealed class ObjectShape : Shape
 
     /// <summary>The pattern that additional keys must match (a .NET/ECMAScript regular expression).</summary>
     public string? KeyPattern { get; init; }
+
+    /// <summary>
+    /// The shape of values under keys that do not match <see cref="KeyPattern"/>, when such keys are allowed: the CLI's
+    /// schema skips top-level networks with such names, but its loader still decodes them.
+    /// </summary>
+    public Shape? UnmatchedValues { get; init; }
 
     /// <summary>From which version <c>x-*</c> keys are allowed (and ignored); null when never.</summary>
     public ComposeVersionRequirement? ExtensionsSince { get; init; }

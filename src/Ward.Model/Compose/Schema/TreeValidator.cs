@@ -14,7 +14,12 @@ namespace Ward.Model.Compose.Schema;
 /// <param name="version">The file's compose version: keys newer than it are refused.</param>
 /// <param name="diagnostics">Where problems go.</param>
 /// <param name="interpolator">Substitutes variables; null for a tree that was interpolated already.</param>
-public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnostics, Interpolator? interpolator)
+/// <param name="decodesAsCli">
+/// True for the compose file itself, whose values the CLI decodes with Go types beyond the schema: a YAML timestamp
+/// (<c>2001-12-14</c>) is then not a string, and <c>.inf</c> and <c>.nan</c> cannot be converted to JSON. False for
+/// Ward's own YAML (the <c>x-ward</c> section, the catalog), where a date is just text.
+/// </param>
+public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnostics, Interpolator? interpolator, bool decodesAsCli = false)
 {
     private readonly Dictionary<string, Regex> _patterns = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedUnset = new(StringComparer.Ordinal);
@@ -53,21 +58,26 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             case YScalar scalar:
                 return Interpolate(scalar, null, path);
             case YSequence sequence:
-                return new YSequence(sequence.Location, [.. sequence.Items.Select((item, i) => InterpolateOnly(item, path.Index(i)))]);
+                var items = sequence.Items.Select((item, i) => InterpolateOnly(item, path.Index(i))).ToList();
+                return Changed(sequence.Items, items) ? new YSequence(sequence.Location, items) : sequence;
             case YMapping mapping:
                 var entries = new List<YEntry>(mapping.Entries.Count);
                 foreach (var entry in mapping.Entries)
                 {
-                    if (entry.Key is not YScalar { Kind: ScalarKind.String } key)
+                    if (!IsStringKey(entry.Key))
                     {
                         NonStringKey(entry, path);
                         continue;
                     }
 
-                    entries.Add(entry with { Value = InterpolateOnly(entry.Value, path.Child(key.Value)) });
+                    var key = (YScalar)entry.Key;
+
+                    entries.Add(Reuse(entry, InterpolateOnly(entry.Value, path.Child(key.Value))));
                 }
 
-                return new YMapping(mapping.Location, entries);
+                return entries.Count == mapping.Entries.Count && entries.Zip(mapping.Entries).All(p => ReferenceEquals(p.First, p.Second))
+                    ? mapping
+                    : new YMapping(mapping.Location, entries);
             default:
                 return node;
         }
@@ -75,6 +85,13 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
 
     private YNode Interpolate(YScalar scalar, Shape? shape, ModelPath path)
     {
+        if (decodesAsCli && scalar.Kind == ScalarKind.Float && ScalarResolver.TryGetDouble(scalar, out var real) && !double.IsFinite(real))
+        {
+            // The CLI converts the whole file to JSON before validating it, and JSON has no infinity or NaN.
+            diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"{scalar.Value} (infinity or not-a-number) cannot be used anywhere in a stack file; docker stack deploy refuses it even in an x- field (quote it: \"{scalar.Value}\")", scalar.Location);
+            return scalar;
+        }
+
         if (interpolator is null || scalar.Kind != ScalarKind.String || !scalar.Value.Contains('$', StringComparison.Ordinal))
         {
             return scalar;
@@ -145,6 +162,12 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             return;
         }
 
+        if (decodesAsCli && scalar.IsTimestamp && !shape.TimestampIsText)
+        {
+            diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"'{scalar.Value}' is read as a date (a YAML timestamp), and docker stack deploy cannot use a date here where it needs text; quote it: \"{scalar.Value}\"", scalar.Location);
+            return;
+        }
+
         if (shape.Enum is { } values && scalar.Kind != ScalarKind.Null && !values.Contains(scalar.Value, StringComparer.Ordinal))
         {
             diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"'{YScalar.Shorten(scalar.Value)}' is not one of {string.Join(", ", values)}", scalar.Location);
@@ -170,11 +193,11 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             : scalar.Value;
         return format switch
         {
+            "bytes" when !ByteSize.TryParse(value, out _, out var sizeError) => sizeError,
             "duration" when !GoDuration.TryParse(value, out _) =>
                 $"'{YScalar.Shorten(value)}' is not a duration; write a number with a unit, e.g. 10s, 1m30s, 500ms, 2h",
             "ports" when !PortSyntax.TryParse(value, out _, out var error) => error,
-            "ports" => null,
-            "duration" => null,
+            "ports" or "duration" or "bytes" => null,
             _ => WardFormats.Problem(format, value),
         };
     }
@@ -219,18 +242,54 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
 
         var items = new YNode[sequence.Items.Count];
         var unique = shape.UniqueItems && (shape.UniqueItemsBefore is not { } before || !before.IsSatisfiedBy(version));
-        HashSet<(ScalarKind, string)>? seen = unique ? [] : null;
+        Dictionary<string, int>? seen = unique ? new(StringComparer.Ordinal) : null;
         for (var i = 0; i < items.Length; i++)
         {
             items[i] = Validate(sequence.Items[i], shape.Items, path.Index(i));
-            if (seen is not null && items[i] is YScalar item && !seen.Add((item.Kind, item.Value)))
+            if (seen is not null && !seen.TryAdd(JsonValue(items[i]), i))
             {
-                diagnostics.Error(DiagnosticCodes.Schema, path.Index(i).ToString(), $"'{YScalar.Shorten(item.Value)}' appears more than once; the items of this list must be unique", item.Location);
+                var what = items[i] is YScalar item ? $"'{YScalar.Shorten(item.Value)}'" : $"this {(items[i] is YMapping ? "mapping" : "list")}";
+                diagnostics.Error(DiagnosticCodes.Schema, path.Index(i).ToString(), $"{what} repeats item {seen[JsonValue(items[i])]} of the list; the items of this list must be unique", items[i].Location);
             }
         }
 
-        return new YSequence(sequence.Location, items);
+        return Changed(sequence.Items, items) ? new YSequence(sequence.Location, items) : sequence;
     }
+
+    /// <summary>The entry itself when its value did not change, else a copy with the new value.</summary>
+    private static YEntry Reuse(YEntry entry, YNode value) => ReferenceEquals(entry.Value, value) ? entry : entry with { Value = value };
+
+    /// <summary>Whether validation replaced any child: unchanged subtrees are shared, not copied.</summary>
+    private static bool Changed(IReadOnlyList<YNode> before, IReadOnlyList<YNode> after)
+    {
+        for (var i = 0; i < before.Count; i++)
+        {
+            if (!ReferenceEquals(before[i], after[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The item as the CLI compares list items for uniqueness: as JSON text, so 80 and "80" differ, 80 and 80.0 and 0x50
+    /// are equal, and mappings are equal whatever their key order.
+    /// </summary>
+    private static string JsonValue(YNode node) => node switch
+    {
+        YScalar { Kind: ScalarKind.Int or ScalarKind.Float } number when ScalarResolver.TryGetDouble(number, out var value) =>
+            "n" + value.ToString("R", CultureInfo.InvariantCulture),
+        YScalar { Kind: ScalarKind.Null } => "null",
+        YScalar { Kind: ScalarKind.Bool } flag => flag.Value.ToLowerInvariant(),
+        YScalar scalar => "s" + scalar.Value,
+        YSequence sequence => "[" + string.Join(",", sequence.Items.Select(JsonValue)) + "]",
+        YMapping mapping => "{" + string.Join(",", mapping.Entries
+            .Select(e => JsonValue(e.Key) + ":" + JsonValue(e.Value))
+            .Order(StringComparer.Ordinal)) + "}",
+        _ => "?",
+    };
 
     private YNode ValidateObject(YNode node, ObjectShape shape, ModelPath path)
     {
@@ -249,11 +308,13 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         var entries = new List<YEntry>(mapping.Entries.Count);
         foreach (var entry in mapping.Entries)
         {
-            if (entry.Key is not YScalar { Kind: ScalarKind.String } keyScalar)
+            if (!IsStringKey(entry.Key))
             {
                 NonStringKey(entry, path);
                 continue;
             }
+
+            var keyScalar = (YScalar)entry.Key;
 
             var key = keyScalar.Value;
             var childPath = path.Child(key);
@@ -261,7 +322,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             {
                 if (CheckField(field, keyScalar, childPath))
                 {
-                    entries.Add(entry with { Value = Validate(entry.Value, field.Shape, childPath) });
+                    entries.Add(Reuse(entry, Validate(entry.Value, field.Shape, childPath)));
                 }
 
                 continue;
@@ -271,7 +332,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             {
                 if (since.IsSatisfiedBy(version) || open)
                 {
-                    entries.Add(entry with { Value = InterpolateOnly(entry.Value, childPath) });
+                    entries.Add(Reuse(entry, InterpolateOnly(entry.Value, childPath)));
                 }
                 else
                 {
@@ -283,13 +344,19 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
 
             if (shape.AdditionalValues is { } valueShape && (shape.KeyPattern is null || Matches(shape.KeyPattern, key)))
             {
-                entries.Add(entry with { Value = Validate(entry.Value, valueShape, childPath) });
+                entries.Add(Reuse(entry, Validate(entry.Value, valueShape, childPath)));
+                continue;
+            }
+
+            if (shape.UnmatchedValues is { } unmatched)
+            {
+                entries.Add(Reuse(entry, Validate(entry.Value, unmatched, childPath)));
                 continue;
             }
 
             if (open)
             {
-                entries.Add(entry with { Value = InterpolateOnly(entry.Value, childPath) });
+                entries.Add(Reuse(entry, InterpolateOnly(entry.Value, childPath)));
                 continue;
             }
 
@@ -307,10 +374,13 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         return new YMapping(mapping.Location, entries);
     }
 
+    private bool IsStringKey(YNode key) => key is YScalar { Kind: ScalarKind.String } scalar && !(decodesAsCli && scalar.IsTimestamp);
+
     private void NonStringKey(YEntry entry, ModelPath path)
     {
         var keyText = (entry.Key as YScalar)?.Value ?? entry.Key.Describe();
-        diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"the key '{keyText}' is not a string; keys must be names (quote it: \"{keyText}\")", entry.Key.Location);
+        var what = entry.Key is YScalar { IsTimestamp: true } ? "a date, not a string" : "not a string";
+        diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"the key '{keyText}' is {what}; keys must be names (quote it: \"{keyText}\")", entry.Key.Location);
     }
 
     private bool CheckField(Field field, YScalar key, ModelPath path)

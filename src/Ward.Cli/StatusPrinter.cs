@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Ward.Engine.Observing;
+
+namespace Ward.Cli;
+
+/// <summary>Shows an environment's status: text for people, JSON for machines.</summary>
+internal static class StatusPrinter
+{
+    public static void Text(EnvironmentStatusReport report, string where)
+    {
+        var output = Console.Out;
+        output.WriteLine($"{report.Environment} on {where}: {report.Verdict.ToString().ToLowerInvariant()}");
+        output.WriteLine();
+        output.WriteLine($"{"NODE",-20} {"ROLE",-8} {"STATE",-8} {"AVAILABILITY",-12} ADDRESS");
+        foreach (var node in report.Nodes.OrderBy(n => n.Role).ThenBy(EnvironmentStatus.NodeName, StringComparer.Ordinal))
+        {
+            output.WriteLine($"{EnvironmentStatus.NodeName(node),-20} {node.Role,-8} {node.State,-8} {node.Availability,-12} {node.Address}");
+        }
+
+        output.WriteLine();
+        output.WriteLine($"{"SERVICE",-32} {"TASKS",-7} {"STATE",-12} NODES");
+        foreach (var service in report.Services)
+        {
+            output.WriteLine($"{service.Name,-32} {$"{service.Running}/{service.Desired}",-7} {service.State,-12} {string.Join(", ", service.Nodes)}");
+            if (service.LastError is not null && service.State != "converged")
+            {
+                output.WriteLine($"    last error: {service.LastError}");
+            }
+        }
+
+        foreach (var reason in report.Reasons)
+        {
+            output.WriteLine($"! {reason}");
+        }
+    }
+
+    public static void Json(EnvironmentStatusReport report, string where)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("environment", report.Environment);
+        json.WriteString("target", where);
+        json.WriteString("verdict", report.Verdict.ToString().ToLowerInvariant());
+        json.WriteStartArray("nodes");
+        foreach (var node in report.Nodes)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", EnvironmentStatus.NodeName(node));
+            json.WriteString("id", node.Id);
+            json.WriteString("role", node.Role);
+            json.WriteString("state", node.State);
+            json.WriteString("availability", node.Availability);
+            json.WriteString("address", node.Address);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("services");
+        foreach (var service in report.Services)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", service.Name);
+            json.WriteNumber("running", service.Running);
+            json.WriteNumber("desired", service.Desired);
+            json.WriteString("state", service.State);
+            json.WriteString("lastError", service.LastError);
+            json.WriteStartArray("nodes");
+            service.Nodes.ToList().ForEach(json.WriteStringValue);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("reasons");
+        report.Reasons.ToList().ForEach(json.WriteStringValue);
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+        stdout.Write("\n"u8);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text.Json.Nodes;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Ward.Engine.Desired;
+using Ward.Engine.Ports;
+
+namespace Ward.Docker;
+
+/// <summary>
+/// The engine port over the Docker Engine API (Docker.DotNet.Enhanced). Specs travel as the API's own JSON, converted
+/// with the library's serializer, so what Ward plans is byte for byte what it sends.
+/// </summary>
+public sealed class DockerEngine : IEngine, IDisposable
+{
+    private readonly DockerClient _client;
+
+    public DockerEngine(EngineEndpoint endpoint, TimeSpan? timeout = null)
+    {
+        Endpoint = endpoint;
+        _client = endpoint.CreateClient(timeout ?? TimeSpan.FromSeconds(60));
+    }
+
+    public EngineEndpoint Endpoint { get; }
+
+    internal DockerClient Client => _client;
+
+    public void Dispose() => _client.Dispose();
+
+    public Task<EngineInfo> InfoAsync(CancellationToken cancellationToken) => Call(async () =>
+    {
+        var version = await _client.System.GetVersionAsync(cancellationToken);
+        var info = await _client.System.GetSystemInfoAsync(cancellationToken);
+        var swarm = info.Swarm;
+        return new EngineInfo(version.Version, version.APIVersion, swarm?.LocalNodeState ?? "inactive", swarm?.ControlAvailable ?? false, swarm?.NodeID, swarm?.NodeAddr);
+    }, cancellationToken);
+
+    public Task<IReadOnlyList<ObservedNode>> ListNodesAsync(CancellationToken cancellationToken) => Call(async () =>
+    {
+        var nodes = await _client.Swarm.ListNodesAsync(cancellationToken);
+        return (IReadOnlyList<ObservedNode>)[.. nodes.Select(ToNode)];
+    }, cancellationToken);
+
+    public Task UpdateNodeAsync(string id, long version, JsonObject spec, CancellationToken cancellationToken) => Call(async () =>
+    {
+        // The update replaces the whole spec: keep the node's name, which Ward does not manage.
+        var current = await _client.Swarm.InspectNodeAsync(id, cancellationToken);
+        var update = Json.FromJson<NodeUpdateParameters>(spec);
+        update.Name = current.Spec?.Name;
+        await _client.Swarm.UpdateNodeAsync(id, (ulong)version, update, cancellationToken);
+    }, cancellationToken);
+
+    public Task<IReadOnlyList<ObservedObject>> ListAsync(ObjectKind kind, string? stackNamespace, CancellationToken cancellationToken) => Call(async () =>
+    {
+        IEnumerable<ObservedObject> objects = kind switch
+        {
+            ObjectKind.Service => (await _client.Swarm.ListServicesAsync(new ServiceListParameters { Filters = LabelFilter(stackNamespace) }, cancellationToken)).Select(ToService),
+            ObjectKind.Network => (await _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter(stackNamespace) }, cancellationToken)).Select(ToNetwork),
+            ObjectKind.Secret => (await _client.Secrets.ListAsync(cancellationToken)).Select(s => ToObserved(ObjectKind.Secret, s.ID, s.Version, Json.ToJson(s.Spec), s.Spec.Labels)),
+            _ => (await _client.Configs.ListConfigsAsync(cancellationToken)).Select(c => ToObserved(ObjectKind.Config, c.ID, c.Version, Json.ToJson(c.Spec), c.Spec.Labels)),
+        };
+        return (IReadOnlyList<ObservedObject>)[.. objects.Where(o => stackNamespace is null || (o.Labels.TryGetValue(StackNames.NamespaceLabel, out var ns) && ns == stackNamespace))];
+    }, cancellationToken);
+
+    public Task<string> CreateAsync(ObjectKind kind, JsonObject spec, CancellationToken cancellationToken) => Call(async () => kind switch
+    {
+        ObjectKind.Service => (await _client.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = Json.FromJson<ServiceSpec>(spec) }, cancellationToken)).ID,
+        ObjectKind.Network => (await _client.Networks.CreateNetworkAsync(Json.FromJson<NetworksCreateParameters>(spec), cancellationToken)).ID,
+        ObjectKind.Secret => (await _client.Secrets.CreateAsync(Json.FromJson<SwarmSecretSpec>(spec), cancellationToken)).ID,
+        _ => (await _client.Configs.CreateConfigAsync(new SwarmCreateConfigParameters { Config = Json.FromJson<SwarmConfigSpec>(spec) }, cancellationToken)).ID,
+    } ?? "", cancellationToken);
+
+    public Task UpdateServiceAsync(string id, long version, JsonObject spec, CancellationToken cancellationToken) => Call(() =>
+        _client.Swarm.UpdateServiceAsync(id, new ServiceUpdateParameters { Service = Json.FromJson<ServiceSpec>(spec), Version = version }, cancellationToken), cancellationToken);
+
+    public Task RemoveAsync(ObjectKind kind, string id, CancellationToken cancellationToken) => Call(() => kind switch
+    {
+        ObjectKind.Service => _client.Swarm.RemoveServiceAsync(id, cancellationToken),
+        ObjectKind.Network => _client.Networks.DeleteNetworkAsync(id, cancellationToken),
+        ObjectKind.Secret => _client.Secrets.DeleteAsync(id, cancellationToken),
+        _ => _client.Configs.RemoveConfigAsync(id, cancellationToken),
+    }, cancellationToken);
+
+    public Task<IReadOnlyList<ObservedTask>> ListTasksAsync(IReadOnlyCollection<string>? serviceIds, CancellationToken cancellationToken) => Call(async () =>
+    {
+        var parameters = new TasksListParameters();
+        if (serviceIds is not null)
+        {
+            parameters.Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = serviceIds.ToDictionary(id => id, _ => true) };
+        }
+
+        var tasks = await _client.Tasks.ListAsync(parameters, cancellationToken);
+        return (IReadOnlyList<ObservedTask>)[.. tasks.Select(ToTask)];
+    }, cancellationToken);
+
+    private Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken) => EngineErrors.Call(Endpoint, call, cancellationToken);
+
+    private Task Call(Func<Task> call, CancellationToken cancellationToken) => EngineErrors.Call(Endpoint, call, cancellationToken);
+
+    private static Dictionary<string, IDictionary<string, bool>>? LabelFilter(string? stackNamespace) => stackNamespace is null
+        ? null
+        : new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{StackNames.NamespaceLabel}={stackNamespace}"] = true } };
+
+    private static ObservedObject ToObserved(ObjectKind kind, string id, global::Docker.DotNet.Models.Version? version, JsonObject spec, IDictionary<string, string>? labels) =>
+        new(kind, id, spec["Name"]?.GetValue<string>() ?? id, (long)(version?.Index ?? 0), spec)
+        {
+            Labels = new Dictionary<string, string>(labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+        };
+
+    private static ObservedObject ToService(SwarmService service) =>
+        ToObserved(ObjectKind.Service, service.ID, service.Version, Json.ToJson(service.Spec), service.Spec?.Labels) with
+        {
+            UpdateState = service.UpdateStatus?.State,
+            UpdateMessage = service.UpdateStatus?.Message,
+        };
+
+    /// <summary>A network in the shape of its create body, so desired and observed compare field by field.</summary>
+    private static ObservedObject ToNetwork(NetworkResponse network)
+    {
+        var spec = new JsonObject
+        {
+            ["Name"] = network.Name,
+            ["Driver"] = network.Driver,
+            ["Internal"] = network.Internal,
+            ["Attachable"] = network.Attachable,
+        };
+        if (network.Options is { Count: > 0 } options)
+        {
+            spec["Options"] = StackConverterMap(options);
+        }
+
+        spec["Labels"] = StackConverterMap(network.Labels ?? new Dictionary<string, string>());
+        return new ObservedObject(ObjectKind.Network, network.ID, network.Name, 0, spec)
+        {
+            Labels = new Dictionary<string, string>(network.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+        };
+    }
+
+    private static JsonObject StackConverterMap(IDictionary<string, string> values)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in values)
+        {
+            result[key] = value;
+        }
+
+        return result;
+    }
+
+    private static ObservedNode ToNode(NodeListResponse node) => new()
+    {
+        Id = node.ID,
+        Version = (long)(node.Version?.Index ?? 0),
+        Hostname = node.Description?.Hostname ?? "",
+        Role = node.Spec?.Role ?? "worker",
+        Availability = node.Spec?.Availability ?? "active",
+        State = node.Status?.State ?? "unknown",
+        Address = node.Status?.Addr,
+        Labels = new Dictionary<string, string>(node.Spec?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+        IsLeader = node.ManagerStatus?.Leader ?? false,
+        ManagerReachability = node.ManagerStatus?.Reachability,
+        Cpus = (node.Description?.Resources?.NanoCPUs ?? 0) / 1e9,
+        MemoryBytes = node.Description?.Resources?.MemoryBytes ?? 0,
+        EngineVersion = node.Description?.Engine?.EngineVersion,
+        Message = node.Status?.Message,
+    };
+
+    private static ObservedTask ToTask(TaskResponse task) => new()
+    {
+        Id = task.ID,
+        ServiceId = task.ServiceID ?? "",
+        NodeId = task.NodeID,
+        Slot = task.Slot,
+        DesiredState = EnumText(task.DesiredState) ?? "unknown",
+        State = EnumText(task.Status?.State) ?? "unknown",
+        Message = task.Status?.Message,
+        Error = task.Status?.Err,
+        Timestamp = task.Status?.Timestamp is { } stamp ? new DateTimeOffset(DateTime.SpecifyKind(stamp, DateTimeKind.Utc)) : DateTimeOffset.MinValue,
+        Spec = task.Spec is null ? null : Json.ToJson(task.Spec),
+    };
+
+    private static string? EnumText(TaskState? state) => state?.ToString().ToLowerInvariant();
+}
