@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs Ward's whole test suite on this machine, as root: installs and starts what the tests need (the Docker
+# engine package, PostgreSQL, Chromium), builds, runs every test project, and prints the totals as one line:
+#   N passed, N failed, N skipped
+# Exits non-zero when anything failed.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+results="$root/.artifacts/test-results"
+cd "$root"
+
+"$root/scripts/setup.sh" --tests
+"$root/scripts/start-test-services.sh"
+
+rm -rf "$results" && mkdir -p "$results"
+export WARD_TEST_RESULTS="$results"
+
+status=0
+dotnet build Ward.slnx -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed (the build failed)"; exit 1; }
+dotnet test --solution Ward.slnx -c Release --no-build -- --report-xunit-trx --results-directory "$results" || status=$?
+
+# Totals from the test results themselves (xunit's TRX files), not from dotnet test's own summary.
+passed=0; failed=0; skipped=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+files=("$results"/*.trx)
+if ((${#files[@]} == 0)); then
+  echo "0 passed, 1 failed (no test results were written)"
+  exit 1
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+if ((failed > 0 || status != 0)); then
+  exit 1
+fi
