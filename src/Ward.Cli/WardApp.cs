@@ -17,6 +17,8 @@ internal static class WardApp
         DeployCommands.Destroy(),
         ClusterCommand.Create(),
         ImageCommand.Create(),
+        ServeCommand.Create(),
+        AuditCommand.Create(),
     };
 
     public static int Run(string[] args)

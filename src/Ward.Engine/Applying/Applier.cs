@@ -150,6 +150,11 @@ public sealed class Applier(IEngine engine, TimeProvider time)
             if (attempt > 1)
             {
                 version = current.Version;
+                if (await IsAlreadyAsync(current.Spec, step.Spec!, cancellationToken))
+                {
+                    // Someone else (another apply of the same file) made this very change meanwhile.
+                    return;
+                }
             }
 
             forceUpdate = current.Spec["TaskTemplate"]?["ForceUpdate"]?.DeepClone();
@@ -165,11 +170,23 @@ public sealed class Applier(IEngine engine, TimeProvider time)
                 await engine.UpdateServiceAsync(step.Id!, version, spec, cancellationToken);
                 return;
             }
-            catch (EngineConflictException) when (attempt < options.ConflictRetries)
+            catch (EngineConflictException e)
             {
+                if (attempt >= options.ConflictRetries)
+                {
+                    throw new EngineConflictException($"the service kept changing while Ward updated it ({attempt} attempts; the engine said: {e.Message}); run the apply again", e);
+                }
+
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), time, cancellationToken);
             }
         }
+    }
+
+    /// <summary>Whether a service's current spec already is the desired one, as the planner compares them.</summary>
+    private async Task<bool> IsAlreadyAsync(JsonObject current, JsonObject desired, CancellationToken cancellationToken)
+    {
+        var networks = (await engine.ListAsync(ObjectKind.Network, null, cancellationToken)).ToDictionary(n => n.Id, n => n.Name, StringComparer.Ordinal);
+        return JsonNode.DeepEquals(SpecNormalizer.Service(current, networks), SpecNormalizer.Service(desired, networks));
     }
 
     private async Task UpdateNodeAsync(PlanStep step, ApplyOptions options, CancellationToken cancellationToken)

@@ -96,8 +96,9 @@ internal sealed class ServiceConverter(
             container["Sysctls"] = StackConverter.Map(service.Sysctls);
         }
 
-        Set(container, "CapabilityAdd", Strings(Capabilities(service.CapAdd)));
-        Set(container, "CapabilityDrop", Strings(Capabilities(service.CapDrop, except: service.CapAdd)));
+        var capAdd = Capabilities(service.CapAdd);
+        Set(container, "CapabilityAdd", capAdd);
+        Set(container, "CapabilityDrop", Capabilities(service.CapDrop, except: capAdd));
         if (service.Ulimits.Count > 0)
         {
             container["Ulimits"] = new JsonArray([.. service.Ulimits.OrderBy(u => u.Name, StringComparer.Ordinal)
@@ -241,31 +242,25 @@ internal sealed class ServiceConverter(
         ];
     }
 
-    /// <summary>Upper case with the CAP_ prefix, de-duplicated and sorted; ALL stands alone; a capability both added and dropped is not dropped.</summary>
-    private static List<string>? Capabilities(IReadOnlyList<string> capabilities, IReadOnlyList<string>? except = null)
+    /// <summary>
+    /// Upper case with the CAP_ prefix, de-duplicated and sorted; ALL stands alone; a capability in the effective add
+    /// list (after ALL took over it) is not dropped, as the CLI's effectiveCapAddCapDrop does it.
+    /// </summary>
+    private static List<string> Capabilities(IReadOnlyList<string> capabilities, IReadOnlyList<string>? except = null)
     {
         static string Normalize(string c)
         {
-            var upper = c.ToUpperInvariant();
+            var upper = c.Trim().ToUpperInvariant();
             return upper == "ALL" || upper.StartsWith("CAP_", StringComparison.Ordinal) ? upper : "CAP_" + upper;
-        }
-
-        if (capabilities.Count == 0)
-        {
-            return null;
         }
 
         var set = capabilities.Select(Normalize).ToHashSet(StringComparer.Ordinal);
         if (set.Contains("ALL"))
         {
-            return ["ALL"];
+            set = new HashSet<string>(StringComparer.Ordinal) { "ALL" };
         }
 
-        if (except is not null)
-        {
-            set.ExceptWith(except.Select(Normalize));
-        }
-
+        set.ExceptWith(except ?? []);
         return [.. set.Order(StringComparer.Ordinal)];
     }
 

@@ -11,7 +11,18 @@ namespace Ward.Engine.Desired;
 /// difference: secrets and configs carry a hash of their content in their name, so that a changed secret is a new
 /// object and services move to it without downtime (Swarm secrets are immutable).
 /// </summary>
-public sealed class StackConverter(string environmentDirectory, Func<string, string?> processEnvironment, Func<string, byte[]?> readFile)
+/// <param name="environmentDirectory">Relative file paths in the environment resolve against it.</param>
+/// <param name="processEnvironment">The deploying process's variables (names without value take theirs).</param>
+/// <param name="readFile">Reads a secret or config source file; null when it does not exist.</param>
+/// <param name="managedContent">
+/// The value of a secret or config declared with neither <c>file</c> nor <c>external</c>: Ward keeps those values
+/// itself (the server's store); null when nothing manages them.
+/// </param>
+public sealed class StackConverter(
+    string environmentDirectory,
+    Func<string, string?> processEnvironment,
+    Func<string, byte[]?> readFile,
+    Func<ObjectKind, string, byte[]?>? managedContent = null)
 {
     /// <summary>The length of the content hash in versioned secret and config names.</summary>
     public const int HashLength = 10;
@@ -95,8 +106,11 @@ public sealed class StackConverter(string environmentDirectory, Func<string, str
             return item.Name ?? item.Key;
         }
 
-        var data = item.File is null ? [] : readFile(Path.Combine(environmentDirectory, item.File)) ??
-            throw new DesiredStateException($"{kind.ToString().ToLowerInvariant()} {item.Key}: the file {item.File} does not exist (relative to {environmentDirectory})");
+        var data = item.File is not null
+            ? readFile(Path.Combine(environmentDirectory, item.File)) ??
+              throw new DesiredStateException($"{kind.ToString().ToLowerInvariant()} {item.Key}: the file {item.File} does not exist (relative to {environmentDirectory})")
+            : managedContent?.Invoke(kind, item.Key) ??
+              throw new DesiredStateException($"{kind.ToString().ToLowerInvariant()} {item.Key} has no value: give it a file:, declare it external: true, or set it in the Ward server (PUT /api/v1/environments/{ns}/secrets/{item.Key})");
         var hash = System.Convert.ToHexStringLower(SHA256.HashData(data))[..HashLength];
         var name = $"{item.Name ?? StackNames.Scoped(ns, item.Key)}_{hash}";
         var labels = Labels(item.Labels, ns);

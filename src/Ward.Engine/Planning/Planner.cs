@@ -18,13 +18,13 @@ public static class Planner
     {
         var steps = new List<PlanStep>();
         var warnings = new List<string>();
-        foreach (var kind in new[] { ObjectKind.Network, ObjectKind.Secret, ObjectKind.Config })
-        {
-            steps.AddRange(PlanImmutable(kind, desired, observed, prune, warnings));
-        }
-
+        var immutable = new[] { ObjectKind.Network, ObjectKind.Secret, ObjectKind.Config }.SelectMany(kind => PlanImmutable(kind, desired, observed, prune, warnings)).ToList();
+        steps.AddRange(immutable.Where(s => !s.AfterServices));
         steps.AddRange(PlanNodes(nodes, observed.Nodes, warnings));
         steps.AddRange(PlanServices(desired, observed, prune));
+
+        // Listed where they happen: old versions and pruned objects go once the services have moved off them.
+        steps.AddRange(immutable.Where(s => s.AfterServices));
         CheckExternal(desired, observed, warnings);
         return new Plan(environment, steps, warnings);
     }

@@ -39,12 +39,13 @@ internal sealed class WardBinder(DiagnosticBag diagnostics, SizeCatalog catalog)
             var path = Section.Child("nodes").Index(i);
             var name = item.Get("name").Text() ?? "";
             var size = item.Get("size").Text() ?? "";
-            if (!names.TryAdd(name, i))
+            // A missing name or size is the schema's to report (both are required); only written values are checked here.
+            if (item.Get("name") is YScalar nameNode && !names.TryAdd(name, i))
             {
-                diagnostics.Error(DiagnosticCodes.Ward, path.Child("name").ToString(), $"the node name '{name}' is already used by x-ward.nodes[{names[name]}]; node names must be unique", item.Get("name")!.Location);
+                diagnostics.Error(DiagnosticCodes.Ward, path.Child("name").ToString(), $"the node name '{name}' is already used by x-ward.nodes[{names[name]}]; node names must be unique", nameNode.Location);
             }
 
-            if (catalog.FindSize(size) is null)
+            if (item.Get("size") is YScalar && catalog.FindSize(size) is null)
             {
                 diagnostics.Error(DiagnosticCodes.Ward, path.Child("size").ToString(), $"size '{size}' is not one of {catalog.SizeNames}", item.Get("size")?.Location ?? item.Location);
             }
@@ -80,12 +81,12 @@ internal sealed class WardBinder(DiagnosticBag diagnostics, SizeCatalog catalog)
             var path = Section.Child("databases").Index(i);
             var name = item.Get("name").Text() ?? "";
             var tier = item.Get("tier").Text() ?? "";
-            if (!names.Add(name))
+            if (item.Get("name") is YScalar nameNode && !names.Add(name))
             {
-                diagnostics.Error(DiagnosticCodes.Ward, path.Child("name").ToString(), $"the database name '{name}' is used twice; database names must be unique", item.Get("name")!.Location);
+                diagnostics.Error(DiagnosticCodes.Ward, path.Child("name").ToString(), $"the database name '{name}' is used twice; database names must be unique", nameNode.Location);
             }
 
-            if (catalog.FindTier(tier) is null)
+            if (item.Get("tier") is YScalar && catalog.FindTier(tier) is null)
             {
                 diagnostics.Error(DiagnosticCodes.Ward, path.Child("tier").ToString(), $"tier '{tier}' is not one of {catalog.TierNames}", item.Get("tier")?.Location ?? item.Location);
             }
@@ -116,12 +117,13 @@ internal sealed class WardBinder(DiagnosticBag diagnostics, SizeCatalog catalog)
         {
             var item = items[i];
             var path = Section.Child("domains").Index(i);
-            var service = item.Get("service").Text() ?? "";
+            // A domain without a service is reported by the schema ('service' is required); only a wrong name is checked here.
+            var service = item.Get("service").Text();
             CheckService(service, services, path.Child("service"), item.Get("service"));
             domains.Add(new DomainSpec
             {
                 Name = item.Get("name").Text() ?? "",
-                Service = service,
+                Service = service ?? "",
                 Port = item.Get("port").Int(),
                 MappedAt = Time(item.Get("mapped_at")),
             });

@@ -37,7 +37,8 @@ public static partial class ScalarResolver
             return ScalarKind.Int;
         }
 
-        return IsFloat(text) ? ScalarKind.Float : ScalarKind.String;
+        // yaml.v3 drops every '_' before it tries a number: 1_000.5 is a float.
+        return IsFloat(text.Replace("_", "", StringComparison.Ordinal)) ? ScalarKind.Float : ScalarKind.String;
     }
 
     public static bool TryGetLong(YScalar scalar, out long value)
@@ -78,18 +79,18 @@ public static partial class ScalarResolver
                 return true;
         }
 
-        return double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        return double.TryParse(scalar.Value.Replace("_", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>
-    /// Parses an integer as Go's strconv.ParseInt(text, 0, 64) does, which is how the CLI's YAML library reads
-    /// plain scalars: 0x/0o/0b prefixes, a leading 0 means octal (so a file mode 0440 is 288), underscores
-    /// are allowed between digits when a prefix is present.
+    /// Parses an integer as yaml.v3 reads plain scalars: it drops every '_' ("1_000" and even "1__0" are numbers), then
+    /// reads the rest with Go's strconv.ParseInt(text, 0, 64): 0x/0o/0b prefixes, and a leading 0 means octal (so a file
+    /// mode 0440 is 288).
     /// </summary>
     public static bool TryParseInteger(string text, out long value)
     {
         value = 0;
-        var span = text.AsSpan();
+        var span = text.Replace("_", "", StringComparison.Ordinal).AsSpan();
         var negative = false;
         if (span.Length > 0 && span[0] is '-' or '+')
         {
@@ -103,32 +104,16 @@ public static partial class ScalarResolver
         }
 
         var radix = 10;
-        var prefixed = false;
         if (span.Length > 1 && span[0] == '0')
         {
-            switch (span[1])
+            var prefix = char.ToLowerInvariant(span[1]);
+            radix = prefix switch
             {
-                case 'x' or 'X':
-                    radix = 16;
-                    span = span[2..];
-                    prefixed = true;
-                    break;
-                case 'o' or 'O':
-                    radix = 8;
-                    span = span[2..];
-                    prefixed = true;
-                    break;
-                case 'b' or 'B':
-                    radix = 2;
-                    span = span[2..];
-                    prefixed = true;
-                    break;
-                default:
-                    radix = 8;
-                    span = span[1..];
-                    prefixed = true;
-                    break;
-            }
+                'x' => 16,
+                'b' => 2,
+                _ => 8,
+            };
+            span = span[(prefix is 'x' or 'o' or 'b' ? 2 : 1)..];
         }
 
         if (span.IsEmpty)
@@ -137,15 +122,8 @@ public static partial class ScalarResolver
         }
 
         decimal total = 0;
-        var previousUnderscore = true;
         foreach (var c in span)
         {
-            if (c == '_' && prefixed && !previousUnderscore)
-            {
-                previousUnderscore = true;
-                continue;
-            }
-
             var digit = c switch
             {
                 >= '0' and <= '9' => c - '0',
@@ -159,20 +137,18 @@ public static partial class ScalarResolver
             }
 
             total = (total * radix) + digit;
-            if (total > long.MaxValue)
+            if (total > (decimal)long.MaxValue + 1)
             {
                 return false;
             }
-
-            previousUnderscore = false;
         }
 
-        if (previousUnderscore)
+        if (total > long.MaxValue && !(negative && total == (decimal)long.MaxValue + 1))
         {
             return false;
         }
 
-        value = negative ? -(long)total : (long)total;
+        value = negative ? (long)-total : (long)total;
         return true;
     }
 

@@ -27,6 +27,9 @@ public sealed class YamlTreeBuilder
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, YNode> _anchors = new(StringComparer.Ordinal);
 
+    // Set when the first document ends where the CLI's parser ends it but YamlDotNet wants a '---' first.
+    private bool _endedBeforeMarker;
+
     private YamlTreeBuilder(string file, DiagnosticBag diagnostics)
     {
         _file = file;
@@ -127,7 +130,11 @@ public sealed class YamlTreeBuilder
             }
 
             var (root, _) = ReadNode(parser, depth: 0);
-            ScanPastDocument(parser, text);
+            if (!_endedBeforeMarker)
+            {
+                ScanPastDocument(parser, text);
+            }
+
             return CheckAliasing(root) ? root : null;
         }
         catch (YamlException e)
@@ -155,8 +162,17 @@ public sealed class YamlTreeBuilder
     private static void ScanPastDocument(IParser parser, string text)
     {
         var end = parser.Current as DocumentEnd;
-        if (!parser.MoveNext())
+        try
         {
+            if (!parser.MoveNext())
+            {
+                return;
+            }
+        }
+        catch (SemanticErrorException)
+        {
+            // More content without a '---' (a first line indented deeper than the next): the CLI's parser ends the
+            // document there and ignores the rest; only a scanner (lexical) error would have refused the file.
             return;
         }
 
@@ -171,9 +187,10 @@ public sealed class YamlTreeBuilder
         {
             parser.MoveNext();
         }
-        catch (YamlException e) when (e.Start.Line != firstTokenLine)
+        catch (YamlException e) when (e is SemanticErrorException || e.Start.Line != firstTokenLine)
         {
-            // YamlDotNet looked past the first token (e.g. to the end of a multi-line plain scalar); libyaml stops there.
+            // YamlDotNet looked past the first token (e.g. to the end of a multi-line plain scalar), or parsed it; libyaml
+            // only scanned it.
         }
     }
 
@@ -216,7 +233,7 @@ public sealed class YamlTreeBuilder
             {
                 var (line, column) = LineAndColumn(text, i);
                 var at = new Mark(i, line, column);
-                throw new YamlException(at, at, "found a tab character that cannot start any token (after a document marker, a line may not start with a tab)");
+                throw new SyntaxErrorException(at, at, "found a tab character that cannot start any token (after a document marker, a line may not start with a tab)");
             }
         }
 
@@ -335,7 +352,7 @@ public sealed class YamlTreeBuilder
         parser.MoveNext();
         var items = new List<YNode>();
         long decoded = 1, aliased = 0;
-        while (!parser.TryConsume<SequenceEnd>(out _))
+        while (!parser.Accept<SequenceEnd>(out _))
         {
             var (item, viaAlias) = ReadNode(parser, depth + 1);
             var (d, a) = CountOf(item, viaAlias);
@@ -344,7 +361,9 @@ public sealed class YamlTreeBuilder
             items.Add(item);
         }
 
-        return (YSequence)Remember(start.Anchor, new YSequence(At(start.Start), items), decoded, aliased);
+        var sequence = (YSequence)Remember(start.Anchor, new YSequence(At(start.Start), items), decoded, aliased);
+        MovePastEnd(parser, depth);
+        return sequence;
     }
 
     private YMapping ReadMapping(IParser parser, MappingStart start, int depth)
@@ -355,7 +374,7 @@ public sealed class YamlTreeBuilder
         List<YMapping>? merges = null;
         YScalar? firstMergeKey = null;
         long decoded = 1, aliased = 0;
-        while (!parser.TryConsume<MappingEnd>(out _))
+        while (!parser.Accept<MappingEnd>(out _))
         {
             var (key, keyViaAlias) = ReadNode(parser, depth + 1);
             var (value, valueViaAlias) = ReadNode(parser, depth + 1);
@@ -411,7 +430,32 @@ public sealed class YamlTreeBuilder
             }
         }
 
-        return (YMapping)Remember(start.Anchor, new YMapping(At(start.Start), entries), decoded, aliased);
+        var mapping = (YMapping)Remember(start.Anchor, new YMapping(At(start.Start), entries), decoded, aliased);
+        MovePastEnd(parser, depth);
+        return mapping;
+    }
+
+    /// <summary>
+    /// Moves past the end of a list or mapping. At the root, YamlDotNet refuses content that follows without a '---'
+    /// (e.g. after a first line indented deeper than the next); the CLI's parser ends the document there instead and
+    /// ignores the rest, so the root is kept. Lexical errors in what follows still throw, as in the CLI.
+    /// </summary>
+    private void MovePastEnd(IParser parser, int depth)
+    {
+        if (depth > 0)
+        {
+            parser.MoveNext();
+            return;
+        }
+
+        try
+        {
+            parser.MoveNext();
+        }
+        catch (SemanticErrorException)
+        {
+            _endedBeforeMarker = true;
+        }
     }
 
     private void DuplicateKey(YScalar key, SourceLocation first) =>
@@ -427,14 +471,17 @@ public sealed class YamlTreeBuilder
     };
 
     /// <summary>
-    /// Passes YamlDotNet's tokens through, refusing what libyaml (the CLI's scanner) refuses and YamlDotNet allows: a tab
-    /// after a block '-' or '?' indicator, where libyaml expects a token and finds the tab ("found character that cannot
-    /// start any token"). A tab after ':' is fine in both.
+    /// Passes YamlDotNet's tokens through, refusing tabs where libyaml (the CLI's scanner) expects a token and YamlDotNet
+    /// skips them ("found character that cannot start any token"): after a block '-' or '?' indicator, and first on a
+    /// line (after any spaces) in block context, even a blank line. A tab after ':' is fine in both; the lines after a
+    /// plain or block scalar belong to that scalar's scanner, whose tab checks YamlDotNet shares.
     /// </summary>
     private sealed class LibyamlTabRules(IScanner inner, string text) : IScanner
     {
         private Token? _checked;
         private int _flowLevel;
+        private int _end;
+        private bool _afterScalarBody;
 
         public Mark CurrentPosition => inner.CurrentPosition;
 
@@ -455,6 +502,25 @@ public sealed class YamlTreeBuilder
             }
 
             _checked = token;
+            var start = (int)token.Start.Index;
+            if (start > _end && _flowLevel == 0 && !_afterScalarBody)
+            {
+                CheckLineStarts(_end, start);
+            }
+
+            // YamlDotNet gives flow indicators and '...' no width; they end one (three) characters on.
+            var end = token switch
+            {
+                FlowSequenceStart or FlowSequenceEnd or FlowMappingStart or FlowMappingEnd => start + 1,
+                YamlDotNet.Core.Tokens.DocumentEnd when text.AsSpan(start).StartsWith("...") => start + 3,
+                _ => (int)token.End.Index,
+            };
+            if (end > _end)
+            {
+                _end = end;
+                _afterScalarBody = token is YamlDotNet.Core.Tokens.Scalar { Style: ScalarStyle.Plain or ScalarStyle.Literal or ScalarStyle.Folded };
+            }
+
             switch (token)
             {
                 case FlowSequenceStart or FlowMappingStart:
@@ -475,13 +541,44 @@ public sealed class YamlTreeBuilder
                     {
                         var (line, column) = LineAndColumn(text, i);
                         var at = new Mark(i, line, column);
-                        throw new YamlException(at, at, $"found a tab character after '{text[(int)token.Start.Index]}', where a token must start (use spaces)");
+                        throw new SyntaxErrorException(at, at, $"found a tab character after '{text[(int)token.Start.Index]}', where a token must start (use spaces)");
                     }
 
                     break;
             }
 
             return moved;
+        }
+
+        /// <summary>Between two tokens: a line whose first character after its spaces is a tab, blank or not.</summary>
+        private void CheckLineStarts(int from, int to)
+        {
+            var lineStart = from == 0;
+            for (var i = from; i < to; i++)
+            {
+                var c = text[i];
+                if (c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029')
+                {
+                    lineStart = true;
+                    continue;
+                }
+
+                if (lineStart && c == '\t')
+                {
+                    var (line, column) = LineAndColumn(text, i);
+                    var at = new Mark(i, line, column);
+                    throw new SyntaxErrorException(at, at, "found a tab character that cannot start any token (indent with spaces only)");
+                }
+
+                lineStart &= c == ' ';
+                if (c == '#')
+                {
+                    while (i + 1 < to && text[i + 1] is not ('\n' or '\r'))
+                    {
+                        i++;
+                    }
+                }
+            }
         }
     }
 

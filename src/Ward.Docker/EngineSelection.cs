@@ -1,13 +1,12 @@
-using Ward.Docker;
 using Ward.Docker.Cluster;
 
-namespace Ward.Cli;
+namespace Ward.Docker;
 
 /// <summary>
 /// Which engine a command talks to: <c>--host</c>, else <c>DOCKER_HOST</c>, else the local cluster's manager when
 /// <c>ward cluster up</c> made one, else the host's own socket. Commands print the choice so it is never a surprise.
 /// </summary>
-internal static class EngineSelection
+public static class EngineSelection
 {
     public static (EngineEndpoint Endpoint, string Description) Resolve(string? host)
     {

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Ward.Server.Auth;
+using Ward.Server.Services;
+using Ward.Store;
+
+namespace Ward.Server.Api;
+
+/// <summary>Long-running operations: poll one, or follow its progress as server-sent events.</summary>
+public static class OperationEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var operations = api.MapGroup("/operations").WithTags("Operations");
+        operations.MapGet("/{id:guid}", ShowAsync).WithSummary("An operation, with every progress event so far").Requires(Roles.Viewer);
+        operations.MapGet("/{id:guid}/events", FollowAsync).WithSummary("The operation's progress as server-sent events, until it ends").Requires(Roles.Viewer);
+    }
+
+    private static async Task<IResult> ShowAsync(Guid id, HttpContext context, StoreOptions store, OperationRunner runner)
+    {
+        await using var db = store.CreateContext();
+        var operation = await db.Operations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, context.RequestAborted);
+        if (operation is null || !await MaySeeAsync(context, operation.Environment))
+        {
+            return Problems.NotFound("operation_not_found", $"there is no operation {id}");
+        }
+
+        var events = runner.Live(id) is { } live ? JsonSerializer.SerializeToElement(live.Events, JsonSerializerOptions.Web) : JsonDocument.Parse(operation.EventsJson).RootElement;
+        return Results.Ok(new
+        {
+            id = operation.Id,
+            environment = operation.Environment,
+            kind = operation.Kind,
+            state = operation.State,
+            startedBy = operation.StartedBy,
+            startedAt = operation.StartedAt,
+            finishedAt = operation.FinishedAt,
+            summary = operation.Summary,
+            events,
+        });
+    }
+
+    private static async Task FollowAsync(Guid id, HttpContext context, StoreOptions store, OperationRunner runner)
+    {
+        await using var db = store.CreateContext();
+        var operation = await db.Operations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, context.RequestAborted);
+        if (operation is null || !await MaySeeAsync(context, operation.Environment))
+        {
+            await Problems.NotFound("operation_not_found", $"there is no operation {id}").ExecuteAsync(context);
+            return;
+        }
+
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        if (runner.Live(id) is { } live)
+        {
+            await foreach (var item in live.FollowAsync(context.RequestAborted))
+            {
+                await context.Response.WriteAsync(EnvironmentEndpoints.SseFrame(item), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+
+            return;
+        }
+
+        foreach (var item in JsonSerializer.Deserialize<List<JsonElement>>(operation.EventsJson) ?? [])
+        {
+            var type = item.TryGetProperty("type", out var t) ? t.GetString() : "event";
+            var sequence = item.TryGetProperty("sequence", out var s) ? s.GetInt64() : 0;
+            await context.Response.WriteAsync($"id: {sequence}\nevent: {type}\ndata: {item.GetRawText()}\n\n", context.RequestAborted);
+        }
+    }
+
+    private static async Task<bool> MaySeeAsync(HttpContext context, string environment) =>
+        Roles.AtLeast((await Access.PrincipalAsync(context))?.RoleIn(environment), Roles.Viewer);
+}

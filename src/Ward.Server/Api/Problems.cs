@@ -1,0 +1,41 @@
+
+namespace Ward.Server.Api;
+
+/// <summary>
+/// Every API error is a ProblemDetails with a stable <c>code</c> that clients match on (never the message text).
+/// </summary>
+public static class Problems
+{
+    public static IResult Of(int status, string code, string detail, IDictionary<string, object?>? extra = null)
+    {
+        var extensions = new Dictionary<string, object?>(extra ?? new Dictionary<string, object?>()) { ["code"] = code };
+        return Results.Problem(statusCode: status, title: Title(status), detail: detail, extensions: extensions);
+    }
+
+    public static IResult BadRequest(string code, string detail, IDictionary<string, object?>? extra = null) => Of(StatusCodes.Status400BadRequest, code, detail, extra);
+
+    public static IResult Unauthorized(string detail = "sign in, or send an API token (Authorization: Bearer ...)") => Of(StatusCodes.Status401Unauthorized, "unauthenticated", detail);
+
+    public static IResult Forbidden(string detail) => Of(StatusCodes.Status403Forbidden, "forbidden", detail);
+
+    public static IResult NotFound(string code, string detail) => Of(StatusCodes.Status404NotFound, code, detail);
+
+    public static IResult Conflict(string code, string detail) => Of(StatusCodes.Status409Conflict, code, detail);
+
+    public static IResult Stale(string what) => Conflict("stale_version", $"{what} changed since you read it; read it again and retry with its current version");
+
+    public static IResult Unavailable(string code, string detail) => Of(StatusCodes.Status503ServiceUnavailable, code, detail);
+
+    private static string Title(int status) => status switch
+    {
+        400 => "Bad request",
+        401 => "Unauthenticated",
+        403 => "Forbidden",
+        404 => "Not found",
+        409 => "Conflict",
+        423 => "Locked",
+        429 => "Too many requests",
+        503 => "Service unavailable",
+        _ => "Error",
+    };
+}

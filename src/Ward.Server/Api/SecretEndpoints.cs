@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Ward.Server.Auth;
+using Ward.Server.Services;
+using Ward.Store;
+using Ward.Store.Entities;
+
+namespace Ward.Server.Api;
+
+/// <summary>Secrets: create and rotate. Values are write-only: no response, log line or audit entry ever holds one.</summary>
+public static class SecretEndpoints
+{
+    public sealed record SetSecretRequest(string Value);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var secrets = api.MapGroup("/environments/{name}/secrets").WithTags("Secrets");
+        secrets.MapGet("/", ListAsync).WithSummary("The environment's secrets: declared in the file, whether Ward holds a value, when it was set").Requires(Roles.Viewer, "name");
+        secrets.MapPut("/{key}", SetAsync).WithSummary("Create or rotate a secret's value (write-only; the next apply moves services to it)").Requires(Roles.Deployer, "name");
+    }
+
+    private static async Task<IResult> ListAsync(string name, HttpContext context, EnvironmentService environments, StoreOptions store)
+    {
+        if (await environments.LoadAsync(name, context.RequestAborted) is not { } environment)
+        {
+            return Problems.NotFound("environment_not_found", $"there is no environment named {name}");
+        }
+
+        await using var db = store.CreateContext();
+        var stored = await db.Secrets.AsNoTracking().Where(s => s.Environment == name).ToListAsync(context.RequestAborted);
+        var declared = environment.Spec.Secrets;
+        return Results.Ok(declared.Select(d => d.Key).Union(stored.Select(s => s.Key)).Order(StringComparer.Ordinal).Select(key =>
+        {
+            var spec = declared.FirstOrDefault(d => d.Key == key);
+            var value = stored.FirstOrDefault(s => s.Key == key);
+            return new
+            {
+                key,
+                declared = spec is not null,
+                source = spec is null ? "not in the file" : spec.External ? "external" : spec.File is not null ? "file" : "ward",
+                set = value is not null,
+                updatedAt = value?.UpdatedAt,
+                updatedBy = value?.UpdatedBy,
+                version = value?.Version,
+            };
+        }));
+    }
+
+    private static async Task<IResult> SetAsync(string name, string key, SetSecretRequest request, HttpContext context, StoreOptions store, SecretVault vault, AuditLog audit, TimeProvider time)
+    {
+        if (string.IsNullOrEmpty(request.Value))
+        {
+            return Problems.BadRequest("empty_secret", "a secret needs a value");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(request.Value) > 500 * 1024)
+        {
+            return Problems.BadRequest("secret_too_large", "Swarm allows secrets of at most 500 KB");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(key, Model.Compose.Schema.ComposeSchema.NamePattern))
+        {
+            return Problems.BadRequest("invalid_secret_key", "a secret key is letters, digits, '.', '_' and '-'");
+        }
+
+        await using var db = store.CreateContext();
+        if (!await db.Environments.AnyAsync(e => e.Name == name, context.RequestAborted))
+        {
+            return Problems.NotFound("environment_not_found", $"there is no environment named {name}");
+        }
+
+        var principal = (await Access.PrincipalAsync(context))!;
+        var secret = await db.Secrets.FirstOrDefaultAsync(s => s.Environment == name && s.Key == key, context.RequestAborted);
+        var created = secret is null;
+        if (secret is null)
+        {
+            secret = new StoredSecret { Environment = name, Key = key, ProtectedValue = "", ContentHash = "" };
+            db.Secrets.Add(secret);
+        }
+
+        secret.ProtectedValue = vault.Protect(request.Value);
+        secret.ContentHash = SecretVault.Fingerprint(request.Value);
+        secret.UpdatedAt = time.GetUtcNow();
+        secret.UpdatedBy = principal.UserName;
+        await db.SaveChangesAsync(context.RequestAborted);
+        await audit.RecordAsync(context, principal, created ? "secret-created" : "secret-rotated", $"secret {name}/{key}", after: new { key, version = secret.Version });
+        return Results.Ok(new { key, version = secret.Version, updatedAt = secret.UpdatedAt, next = "apply the environment to move its services to the new value" });
+    }
+}

@@ -1,0 +1,250 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Ward.Server.Auth;
+using Ward.Server.Services;
+using Ward.Store;
+using Ward.Store.Entities;
+
+namespace Ward.Server.Api;
+
+/// <summary>Users, their roles (global or per environment), and personal API tokens.</summary>
+public static class UserEndpoints
+{
+    public sealed record CreateUserRequest(string UserName, string Password, string? DisplayName);
+
+    public sealed record UpdateUserRequest(string? DisplayName, string? Password, bool? Disabled, long Version);
+
+    public sealed record GrantRequest(string Role, string? Environment);
+
+    public sealed record CreateTokenRequest(string Name, string Role, string? Environment, int? ExpiresInDays);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var users = api.MapGroup("/users").WithTags("Users");
+        users.MapGet("/", ListAsync).WithSummary("Users and their roles").Requires(Roles.Admin);
+        users.MapPost("/", CreateAsync).WithSummary("Create a user (they enrol their own second factor at first sign-in when required)").Requires(Roles.Admin);
+        users.MapPut("/{id:guid}", UpdateAsync).WithSummary("Change a user's name, password or whether they may sign in (send the version you read)").Requires(Roles.Admin);
+        users.MapPost("/{id:guid}/grants", GrantAsync).WithSummary("Give a user a role, globally or in one environment").Requires(Roles.Admin);
+        users.MapDelete("/{id:guid}/grants/{grantId:guid}", RevokeAsync).WithSummary("Take a role away").Requires(Roles.Admin);
+
+        var tokens = api.MapGroup("/tokens").WithTags("Tokens");
+        tokens.MapGet("/", TokensAsync).WithSummary("Your API tokens (never their values)").RequiresSession();
+        tokens.MapPost("/", CreateTokenAsync).WithSummary("Create an API token: scoped to a role and optionally one environment, expiring; shown once").RequiresSession();
+        tokens.MapDelete("/{id:guid}", RevokeTokenAsync).WithSummary("Revoke one of your API tokens").RequiresSession();
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, StoreOptions store)
+    {
+        await using var db = store.CreateContext();
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(context.RequestAborted);
+        var grants = await db.RoleGrants.AsNoTracking().ToListAsync(context.RequestAborted);
+        return Results.Ok(users.Select(u => new
+        {
+            id = u.Id,
+            userName = u.UserName,
+            displayName = u.DisplayName,
+            twoFactor = u.TotpEnabled,
+            disabled = u.Disabled,
+            lockedUntil = u.LockedUntil,
+            version = u.Version,
+            grants = grants.Where(g => g.UserId == u.Id).Select(g => new { id = g.Id, role = g.Role, environment = g.Environment }),
+        }));
+    }
+
+    private static async Task<IResult> CreateAsync(CreateUserRequest request, HttpContext context, StoreOptions store, AuditLog audit, TimeProvider time)
+    {
+        if (SessionEndpoints.UserNameProblem(request.UserName) is { } problem)
+        {
+            return Problems.BadRequest("invalid_user_name", problem);
+        }
+
+        if (PasswordHasher.Weakness(request.Password ?? "") is { } weakness)
+        {
+            return Problems.BadRequest("weak_password", weakness);
+        }
+
+        await using var db = store.CreateContext();
+        var name = request.UserName.ToLowerInvariant();
+        if (await db.Users.AnyAsync(u => u.UserName == name, context.RequestAborted))
+        {
+            return Problems.Conflict("user_exists", $"a user named {name} exists");
+        }
+
+        var user = new User { UserName = name, DisplayName = request.DisplayName ?? name, PasswordHash = PasswordHasher.Hash(request.Password!), CreatedAt = time.GetUtcNow() };
+        db.Users.Add(user);
+        await db.SaveChangesAsync(context.RequestAborted);
+        await audit.RecordAsync(context, (await Access.PrincipalAsync(context))!, "user-created", $"user {name}", after: new { user = name, displayName = user.DisplayName });
+        return Results.Created($"/api/v1/users/{user.Id}", new { id = user.Id, userName = user.UserName, version = user.Version });
+    }
+
+    private static async Task<IResult> UpdateAsync(Guid id, UpdateUserRequest request, HttpContext context, StoreOptions store, PrincipalCache cache, AuditLog audit)
+    {
+        await using var db = store.CreateContext();
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, context.RequestAborted);
+        if (user is null)
+        {
+            return Problems.NotFound("user_not_found", $"there is no user {id}");
+        }
+
+        if (request.Password is { } password && PasswordHasher.Weakness(password) is { } weakness)
+        {
+            return Problems.BadRequest("weak_password", weakness);
+        }
+
+        var caller = (await Access.PrincipalAsync(context))!;
+        if (!await MayManageAsync(db, caller, id, context.RequestAborted))
+        {
+            return Problems.Forbidden("only an owner may change an owner");
+        }
+
+        var before = new { displayName = user.DisplayName, disabled = user.Disabled };
+        db.Entry(user).Property(u => u.Version).OriginalValue = request.Version;
+        user.DisplayName = request.DisplayName ?? user.DisplayName;
+        user.Disabled = request.Disabled ?? user.Disabled;
+        if (request.Password is not null)
+        {
+            user.PasswordHash = PasswordHasher.Hash(request.Password);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(context.RequestAborted);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.Stale($"user {user.UserName}");
+        }
+
+        cache.Forget(id);
+        cache.ForgetTokens();
+        await audit.RecordAsync(context, caller, "user-updated", $"user {user.UserName}", before, new { displayName = user.DisplayName, disabled = user.Disabled, passwordChanged = request.Password is not null });
+        return Results.Ok(new { id = user.Id, userName = user.UserName, version = user.Version });
+    }
+
+    private static async Task<IResult> GrantAsync(Guid id, GrantRequest request, HttpContext context, StoreOptions store, PrincipalCache cache, AuditLog audit)
+    {
+        if (!Roles.IsValid(request.Role ?? ""))
+        {
+            return Problems.BadRequest("invalid_role", $"role '{request.Role}' is not one of {string.Join(", ", Roles.All)}");
+        }
+
+        var caller = (await Access.PrincipalAsync(context))!;
+        if (!Roles.AtLeast(caller.RoleIn(request.Environment), request.Role!) || (request.Role == Roles.Owner && caller.RoleIn(null) != Roles.Owner))
+        {
+            return Problems.Forbidden($"you cannot give the role {request.Role}{(request.Environment is null ? "" : $" in {request.Environment}")}: it is above your own");
+        }
+
+        await using var db = store.CreateContext();
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, context.RequestAborted);
+        if (user is null)
+        {
+            return Problems.NotFound("user_not_found", $"there is no user {id}");
+        }
+
+        if (await db.RoleGrants.AnyAsync(g => g.UserId == id && g.Role == request.Role && g.Environment == request.Environment, context.RequestAborted))
+        {
+            return Problems.Conflict("grant_exists", "the user has this role already");
+        }
+
+        var grant = new RoleGrant { UserId = id, Role = request.Role!, Environment = request.Environment };
+        db.RoleGrants.Add(grant);
+        await db.SaveChangesAsync(context.RequestAborted);
+        cache.Forget(id);
+        await audit.RecordAsync(context, caller, "role-granted", $"user {user.UserName}", after: new { role = grant.Role, environment = grant.Environment });
+        return Results.Created($"/api/v1/users/{id}/grants/{grant.Id}", new { id = grant.Id, role = grant.Role, environment = grant.Environment });
+    }
+
+    private static async Task<IResult> RevokeAsync(Guid id, Guid grantId, HttpContext context, StoreOptions store, PrincipalCache cache, AuditLog audit)
+    {
+        await using var db = store.CreateContext();
+        var grant = await db.RoleGrants.FirstOrDefaultAsync(g => g.Id == grantId && g.UserId == id, context.RequestAborted);
+        if (grant is null)
+        {
+            return Problems.NotFound("grant_not_found", $"the user has no grant {grantId}");
+        }
+
+        var caller = (await Access.PrincipalAsync(context))!;
+        if (!Roles.AtLeast(caller.RoleIn(grant.Environment), grant.Role))
+        {
+            return Problems.Forbidden($"you cannot take away the role {grant.Role}: it is above your own");
+        }
+
+        if (grant is { Role: Roles.Owner, Environment: null } && await db.RoleGrants.CountAsync(g => g.Role == Roles.Owner && g.Environment == null, context.RequestAborted) == 1)
+        {
+            return Problems.Conflict("last_owner", "this is the last owner; give someone else the owner role first");
+        }
+
+        db.RoleGrants.Remove(grant);
+        await db.SaveChangesAsync(context.RequestAborted);
+        cache.Forget(id);
+        await audit.RecordAsync(context, caller, "role-revoked", $"user {id}", before: new { role = grant.Role, environment = grant.Environment });
+        return Results.NoContent();
+    }
+
+    private static async Task<bool> MayManageAsync(WardDbContext db, WardPrincipal caller, Guid target, CancellationToken cancellationToken) =>
+        caller.RoleIn(null) == Roles.Owner || !await db.RoleGrants.AnyAsync(g => g.UserId == target && g.Role == Roles.Owner, cancellationToken);
+
+    private static async Task<IResult> TokensAsync(HttpContext context, StoreOptions store)
+    {
+        var caller = (await Access.PrincipalAsync(context))!;
+        await using var db = store.CreateContext();
+        var tokens = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == caller.UserId && !t.Revoked).OrderByDescending(t => t.CreatedAt).ToListAsync(context.RequestAborted);
+        return Results.Ok(tokens.Select(t => new { id = t.Id, name = t.Name, prefix = t.Prefix, role = t.Role, environment = t.Environment, createdAt = t.CreatedAt, expiresAt = t.ExpiresAt, lastUsedAt = t.LastUsedAt }));
+    }
+
+    private static async Task<IResult> CreateTokenAsync(CreateTokenRequest request, HttpContext context, StoreOptions store, AuditLog audit, TimeProvider time, Microsoft.Extensions.Options.IOptions<ServerOptions> options)
+    {
+        var caller = (await Access.PrincipalAsync(context))!;
+        if (!Roles.IsValid(request.Role ?? ""))
+        {
+            return Problems.BadRequest("invalid_role", $"role '{request.Role}' is not one of {string.Join(", ", Roles.All)}");
+        }
+
+        if (!Roles.AtLeast(caller.RoleIn(request.Environment), request.Role!))
+        {
+            return Problems.Forbidden($"a token cannot do more than you: you are {caller.RoleIn(request.Environment) ?? "nothing"}{(request.Environment is null ? "" : $" in {request.Environment}")}");
+        }
+
+        var lifetime = TimeSpan.FromDays(Math.Clamp(request.ExpiresInDays ?? 90, 1, 3650));
+        if (lifetime > options.Value.TokenMaxLifetime)
+        {
+            return Problems.BadRequest("token_lifetime", $"tokens may live at most {options.Value.TokenMaxLifetime.TotalDays:0} days");
+        }
+
+        // 32 random bytes, url-safe: the token is shown once and stored only as its SHA-256.
+        var token = TokenAuthenticationHandler.Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var stored = new ApiToken
+        {
+            UserId = caller.UserId,
+            Name = string.IsNullOrWhiteSpace(request.Name) ? "token" : request.Name,
+            Prefix = token[..12],
+            Hash = PrincipalCache.HashToken(token),
+            Role = request.Role!,
+            Environment = request.Environment,
+            CreatedAt = time.GetUtcNow(),
+            ExpiresAt = time.GetUtcNow() + lifetime,
+        };
+        await using var db = store.CreateContext();
+        db.ApiTokens.Add(stored);
+        await db.SaveChangesAsync(context.RequestAborted);
+        await audit.RecordAsync(context, caller, "token-created", $"token {stored.Prefix}…", after: new { name = stored.Name, role = stored.Role, environment = stored.Environment, expiresAt = stored.ExpiresAt });
+        return Results.Created($"/api/v1/tokens/{stored.Id}", new { id = stored.Id, token, prefix = stored.Prefix, role = stored.Role, environment = stored.Environment, expiresAt = stored.ExpiresAt, note = "this is the only time the token is shown" });
+    }
+
+    private static async Task<IResult> RevokeTokenAsync(Guid id, HttpContext context, StoreOptions store, PrincipalCache cache, AuditLog audit)
+    {
+        var caller = (await Access.PrincipalAsync(context))!;
+        await using var db = store.CreateContext();
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id && t.UserId == caller.UserId, context.RequestAborted);
+        if (token is null)
+        {
+            return Problems.NotFound("token_not_found", $"you have no token {id}");
+        }
+
+        token.Revoked = true;
+        await db.SaveChangesAsync(context.RequestAborted);
+        cache.ForgetTokens();
+        await audit.RecordAsync(context, caller, "token-revoked", $"token {token.Prefix}…");
+        return Results.NoContent();
+    }
+}

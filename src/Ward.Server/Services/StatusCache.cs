@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Ward.Engine.Observing;
+using Ward.Engine.Ports;
+using Ward.Store;
+
+namespace Ward.Server.Services;
+
+/// <summary>An environment's status as last read from the swarm, with its JSON ready to send.</summary>
+public sealed record StatusSnapshot(EnvironmentStatusReport? Report, byte[] Json, DateTimeOffset ReadAt, string? Error);
+
+/// <summary>
+/// Keeps every registered environment's status current by reading the swarm on a short period (level-triggered:
+/// a full read each time, so nothing is missed), so status requests are answered from memory, never by asking
+/// Docker per request.
+/// </summary>
+public sealed partial class StatusCache(EngineAccess engine, StoreOptions store, IOptions<ServerOptions> options, TimeProvider time, ILogger<StatusCache> logger) : BackgroundService
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly ConcurrentDictionary<string, StatusSnapshot> _snapshots = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<ObservedNode> Nodes { get; private set; } = [];
+
+    public StatusSnapshot? Get(string environment) => _snapshots.GetValueOrDefault(environment);
+
+    /// <summary>Reads one environment now (after an apply, or the first time it is asked for).</summary>
+    public async Task<StatusSnapshot> RefreshAsync(string environment, CancellationToken cancellationToken)
+    {
+        StatusSnapshot snapshot;
+        try
+        {
+            var report = await EnvironmentStatus.ReadAsync(engine.Engine, environment, cancellationToken);
+            Nodes = report.Nodes;
+            snapshot = new StatusSnapshot(report, JsonSerializer.SerializeToUtf8Bytes(ToDocument(report, time.GetUtcNow()), Json), time.GetUtcNow(), null);
+        }
+        catch (EngineException e)
+        {
+            snapshot = new StatusSnapshot(null, JsonSerializer.SerializeToUtf8Bytes(new { environment, verdict = "unknown", error = e.Message, readAt = time.GetUtcNow() }, Json), time.GetUtcNow(), e.Message);
+        }
+
+        _snapshots[environment] = snapshot;
+        return snapshot;
+    }
+
+    public void Forget(string environment) => _snapshots.TryRemove(environment, out _);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using (var context = store.CreateContext())
+                {
+                    var names = await context.Environments.AsNoTracking().Select(e => e.Name).ToListAsync(stoppingToken);
+                    foreach (var name in names)
+                    {
+                        await RefreshAsync(name, stoppingToken);
+                    }
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRefreshFailed(logger, e.Message);
+            }
+
+            await Task.Delay(options.Value.StatusRefresh, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>The status document the API returns.</summary>
+    public static object ToDocument(EnvironmentStatusReport report, DateTimeOffset readAt) => new
+    {
+        environment = report.Environment,
+        verdict = report.Verdict.ToString().ToLowerInvariant(),
+        readAt,
+        nodes = report.Nodes.Select(n => new
+        {
+            name = EnvironmentStatus.NodeName(n),
+            id = n.Id,
+            role = n.Role,
+            state = n.State,
+            availability = n.Availability,
+            address = n.Address,
+            size = n.Labels.GetValueOrDefault("ward.size"),
+            labels = n.Labels,
+            cpus = n.Cpus,
+            memoryBytes = n.MemoryBytes,
+        }),
+        services = report.Services.Select(s => new
+        {
+            name = s.Name,
+            running = s.Running,
+            desired = s.Desired,
+            state = s.State,
+            lastError = s.LastError,
+            nodes = s.Nodes,
+            image = s.Image,
+        }),
+        reasons = report.Reasons,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the swarm failed: {Reason}")]
+    private static partial void LogRefreshFailed(ILogger logger, string reason);
+}

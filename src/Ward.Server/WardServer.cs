@@ -1,0 +1,229 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Ward.Server.Api;
+using Ward.Server.Auth;
+using Ward.Server.Services;
+using Ward.Store;
+
+namespace Ward.Server;
+
+/// <summary>
+/// The Ward server: one ASP.NET Core host with the API under /api/v1, the OpenAPI document at /openapi/v1.json, the
+/// web console at /, and the background work (status watching, applies), over the same core as the CLI.
+/// </summary>
+public static partial class WardServer
+{
+    public const string CsrfHeader = "X-Ward-Csrf";
+
+    /// <summary>Builds the server; <paramref name="configure"/> lets tests replace settings.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddEnvironmentVariables("WARD_SERVER_");
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:8080");
+        }
+
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        configure?.Invoke(builder);
+        var services = builder.Services;
+        services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
+            return new StoreOptions { Provider = options.StoreProvider, DataDirectory = options.DataDirectory, ConnectionString = options.StoreConnectionString };
+        });
+        services.AddSingleton<PrincipalCache>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<SecretVault>();
+        services.AddSingleton<SetupState>();
+        services.AddSingleton<EngineAccess>();
+        services.AddSingleton<EnvironmentService>();
+        services.AddSingleton<OperationRunner>();
+        services.AddSingleton<StatusCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusCache>());
+        services.AddDataProtection().SetApplicationName("ward").PersistKeysToDbContext<KeyContext>();
+        services.AddDbContext<KeyContext>((sp, db) => KeyContext.Configure(db, sp.GetRequiredService<StoreOptions>()));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNameCaseInsensitive = true);
+        services.AddProblemDetails();
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = CsrfHeader;
+            o.Cookie.Name = "ward.csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = "ward";
+                o.DefaultChallengeScheme = "ward";
+            })
+            .AddPolicyScheme("ward", "cookie or token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
+                    ? TokenAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.Cookie.Name = "ward.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+            });
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<ServerOptions>>((cookie, server) =>
+            {
+                cookie.ExpireTimeSpan = server.Value.IdleTimeout;
+                cookie.Cookie.SecurePolicy = server.Value.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            });
+        services.AddAuthorization();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy("sign-in", context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value.SignInAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
+        });
+        services.AddOpenApi("v1", o => o.AddOperationTransformer((operation, context, _) =>
+        {
+            // The least role each endpoint needs, for clients and for the authorization matrix tests.
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredRole>().FirstOrDefault() is { } role)
+            {
+                operation.Extensions ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>();
+                operation.Extensions["x-ward-role"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(role.Minimum)!);
+                operation.Extensions["x-ward-scope"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(role.SessionOnly ? "session" : role.EnvironmentRouteValue is null ? "global" : "environment")!);
+            }
+            else
+            {
+                operation.Extensions ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>();
+                operation.Extensions["x-ward-role"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create("anonymous")!);
+            }
+
+            return Task.CompletedTask;
+        }));
+
+        var app = builder.Build();
+        app.UseExceptionHandler(error => error.Run(async context =>
+        {
+            var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var result = failure switch
+            {
+                BadHttpRequestException bad => Problems.BadRequest("invalid_request", bad.Message),
+                DbUpdateConcurrencyException => Problems.Conflict("stale_version", "the object changed since you read it; read it again and retry"),
+                _ => Problems.Of(StatusCodes.Status500InternalServerError, "internal_error", "an internal error happened; it is in the server's log"),
+            };
+            await result.ExecuteAsync(context);
+        }));
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.XFrameOptions = "DENY";
+            await next();
+        });
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.Use(CheckCsrfAsync);
+
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/health", () => Results.Ok(new { status = "ok" })).WithSummary("Liveness").AllowAnonymous();
+        SessionEndpoints.Map(api);
+        EnvironmentEndpoints.Map(api);
+        OperationEndpoints.Map(api);
+        SecretEndpoints.Map(api);
+        NodeEndpoints.Map(api);
+        UserEndpoints.Map(api);
+        AuditEndpoints.Map(api);
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        ConsoleFiles.Map(app);
+        return app;
+    }
+
+    /// <summary>Migrates the store, opens first-run setup when there is no user, then serves until stopped.</summary>
+    public static async Task RunAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await PrepareAsync(app, cancellationToken);
+        await app.RunAsync(cancellationToken);
+    }
+
+    public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var store = app.Services.GetRequiredService<StoreOptions>();
+        await store.MigrateAsync(cancellationToken);
+        await using var db = store.CreateContext();
+        if (!await db.Users.AnyAsync(cancellationToken))
+        {
+            var code = app.Services.GetRequiredService<SetupState>().Begin();
+            LogSetup(app.Logger, code);
+        }
+    }
+
+    /// <summary>
+    /// Cookie-authenticated requests that change something must carry the console's CSRF token in a header, which a
+    /// page on another site cannot read or send. Token-authenticated requests (no cookie involved) need none.
+    /// </summary>
+    private static async Task CheckCsrfAsync(HttpContext context, RequestDelegate next)
+    {
+        var unsafeMethod = !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method));
+        var viaCookie = context.Request.Cookies.ContainsKey("ward.session") && !context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal);
+        if (unsafeMethod && viaCookie && context.Request.Path.StartsWithSegments("/api"))
+        {
+            try
+            {
+                await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
+            }
+            catch (AntiforgeryValidationException)
+            {
+                await Problems.Of(StatusCodes.Status403Forbidden, "csrf", $"missing or wrong {CsrfHeader} header (read it from GET /api/v1/session)").ExecuteAsync(context);
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ward has no owner yet. Open the console and create the first owner with this one-time setup code: {Code}")]
+    private static partial void LogSetup(ILogger logger, string code);
+}
+
+/// <summary>The store, seen only for its data protection keys (ASP.NET's key ring reads and writes them through it).</summary>
+public sealed class KeyContext(DbContextOptions<KeyContext> options) : DbContext(options), Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
+{
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
+
+    public static void Configure(DbContextOptionsBuilder builder, StoreOptions store)
+    {
+        if (store.Provider == "postgres")
+        {
+            builder.UseNpgsql(store.ConnectionString);
+        }
+        else
+        {
+            builder.UseSqlite($"Data Source={Path.Combine(store.DataDirectory, "ward.db")};Cache=Shared");
+        }
+    }
+}
