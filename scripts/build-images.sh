@@ -11,11 +11,12 @@
 # with nothing changed builds nothing and imports nothing.
 #
 # Environment: DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR (default: the ones apt already uses),
-# WARD_CACHE (default /var/cache/ward).
+# WARD_CACHE (default /var/cache/ward), WARD (default ./ward).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 self="$root/scripts/build-images.sh"
+ward="${WARD:-$root/ward}"   # the ward command (another build of it may be given)
 apps="$root/examples/clinic/app"
 cache="${WARD_CACHE:-/var/cache/ward}"
 base_tar="$cache/rootfs/bookworm-minbase.tar"
@@ -174,7 +175,7 @@ build_image() {
   # `ward image sync` succeeds when some node has the tag (copying it to nodes that lack it). The
   # marker says that what we last imported under this tag was this very build: together they mean
   # the nodes already run it. A recreated cluster has no images, so the sync fails and we import.
-  if [ -f "$imported" ] && "$root/ward" image sync "$tag" >/dev/null 2>&1; then
+  if [ -f "$imported" ] && "$ward" image sync "$tag" >/dev/null 2>&1; then
     say "$name: $tag is on every node"
     return
   fi
@@ -182,7 +183,7 @@ build_image() {
   for change in "${changes[@]}"; do args+=(-c "$change"); done
   args+=(-c "LABEL ward.build-hash=$hash")
   say "$name: importing $tag into the cluster"
-  "$root/ward" image import "$tar_file" -t "$tag" "${args[@]}" 2>&1 | sed 's/^/  /'
+  "$ward" image import "$tar_file" -t "$tag" "${args[@]}" 2>&1 | sed 's/^/  /'
   find "$cache/images" -name "$name.*.imported" -delete
   touch "$imported"
 }

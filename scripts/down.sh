@@ -6,4 +6,5 @@ ward="$root/ward"
 if "$ward" cluster status >/dev/null 2>&1; then
   "$ward" destroy clinic-prod --yes || true
 fi
+"$root/scripts/serve.sh" stop
 "$ward" cluster down

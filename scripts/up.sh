@@ -11,20 +11,20 @@ started=$(date +%s)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-step "1/6 checking the machine (installs what is missing)"
+step "1/7 checking the machine (installs what is missing)"
 "$root/scripts/setup.sh"
 
-step "2/6 building Ward"
+step "2/7 building Ward"
 "$ward" --version >/dev/null
 echo "ward: built"
 
-step "3/6 starting the local cluster (a manager and two workers)"
+step "3/7 starting the local cluster (a manager and two workers)"
 "$ward" cluster up --workers 2
 
-step "4/6 building the clinic's images from Debian packages (cached)"
+step "4/7 building the clinic's images from Debian packages (cached)"
 "$root/scripts/build-images.sh"
 
-step "5/6 checking and deploying the clinic (production)"
+step "5/7 checking and deploying the clinic (production)"
 mkdir -p "$secrets" && chmod 700 "$secrets"
 if [[ ! -s "$secrets/db_password" ]]; then
   # A fresh random password, kept outside the repository; it reaches PostgreSQL as a Docker secret only.
@@ -34,9 +34,13 @@ export CLINIC_SECRETS_DIR="$secrets"
 "$ward" check "$environment" --brief
 "$ward" apply "$environment" --yes
 
-step "6/6 where it runs"
+step "6/7 starting the control plane (ward serve on http://127.0.0.1:8080)"
+"$root/scripts/serve.sh" start
+
+step "7/7 where it runs"
 "$ward" status "$environment"
 echo
 echo "Open the clinic: http://10.213.0.11:8080/  (also http://10.213.0.12:8080/, one per worker)"
+echo "Open Ward's console: http://127.0.0.1:8080/  $("$root/scripts/serve.sh" setup-hint)"
 echo "Undo everything: ./ward down"
 echo "ward up took $(( $(date +%s) - started )) s"

@@ -32,6 +32,9 @@ public static partial class WardServer
         }
 
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+
+        // Database commands and key-ring chatter say nothing an operator needs; their warnings still show.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         configure?.Invoke(builder);
         var services = builder.Services;
         services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)).ValidateOnStart();

@@ -222,8 +222,9 @@ public static class EnvironmentEndpoints
         }
 
         var options = new ApplyOptions { Timeout = TimeSpan.FromSeconds(Math.Clamp(request?.TimeoutSeconds ?? 300, 10, 3600)) };
+        var (actor, source) = (AuditLog.ActorOf(principal), AuditLog.SourceOf(context));
         var operation = await runner.StartApplyAsync(environment, principal.UserName, request?.Prune ?? false, options,
-            finished => audit.RecordAsync(context, principal, "apply-finished", $"environment {name}", after: new { operation = finished.Id, state = finished.State, summary = finished.Summary }),
+            finished => audit.RecordAsync(actor, source, "apply-finished", $"environment {name}", after: new { operation = finished.Id, state = finished.State, summary = finished.Summary }),
             context.RequestAborted);
         await audit.RecordAsync(context, principal, "apply-started", $"environment {name}", after: new { operation = operation.Id, prune = request?.Prune ?? false, force = request?.Force ?? false });
         return Results.Accepted($"/api/v1/operations/{operation.Id}", new { id = operation.Id, environment = name, state = operation.State, events = $"/api/v1/operations/{operation.Id}/events" });
