@@ -16,6 +16,7 @@ internal static class WardApp
         DeployCommands.Status(),
         DeployCommands.Destroy(),
         ClusterCommand.Create(),
+        NodeCommand.Create(),
         ImageCommand.Create(),
         ServeCommand.Create(),
         AuditCommand.Create(),

@@ -92,7 +92,7 @@ public sealed record ClusterLayout
         Role = role,
         Size = size,
         Address = AddressAt(10 + index),
-        Namespace = $"ward-{name}",
+        Namespace = $"{Bridge}-{name}",
         HostInterface = $"wv{index}-{Bridge}",
         DataRoot = Path.Combine(StateDirectory, name, "docker"),
         RunDirectory = Path.Combine(RunDirectory, name),

@@ -171,6 +171,15 @@ public sealed class InterpolationTests
     }
 
     [Fact]
+    public void Each_string_is_substituted_once_whatever_its_shape()
+    {
+        var web = Service("services:\n  web:\n    image: nginx\n    command: echo $$HOME $$$$\n    entrypoint: [\"$$HOME\"]\n    dns: \"$$X\"\n", variables: Vars("HOME=/root", "X=x"));
+        Assert.Equal(["echo", "$HOME", "$$"], web.Command);
+        Assert.Equal(["$HOME"], web.Entrypoint);
+        Assert.Equal(["$X"], web.Dns);
+    }
+
+    [Fact]
     public void Top_level_booleans_are_cast_too()
     {
         var spec = Reads("networks: { n: { external: \"${T}\" } }\nvolumes: { v: { external: \"${T}\" } }\nsecrets: { s: { external: \"${T}\" } }\nconfigs: { c: { external: \"${T}\" } }\n", Vars("T=yes"));

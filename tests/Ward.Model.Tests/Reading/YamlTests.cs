@@ -65,6 +65,25 @@ public sealed class YamlTests
     }
 
     [Fact]
+    public void Content_after_an_under_indented_first_mapping_is_ignored_as_by_the_cli()
+    {
+        var spec = Reads("  services:\n    web: { image: nginx }\nx-rest: ignored\nservices: { api: {} }\n");
+        Assert.Equal(["web"], spec.Services.Select(s => s.Name));
+    }
+
+    [Theory]
+    [InlineData("1_000", 1000)]
+    [InlineData("1__0", 10)]
+    [InlineData("0b1_0", 2)]
+    [InlineData("0o1_0", 8)]
+    [InlineData("010", 8)]
+    [InlineData("+5", 5)]
+    public void Integers_as_yaml_v3_reads_them(string text, int value)
+    {
+        Assert.Equal(value, Service($"services:\n  web:\n    image: nginx\n    deploy:\n      replicas: {text}\n").Deploy.Replicas);
+    }
+
+    [Fact]
     public void Only_the_first_document_counts()
     {
         Assert.Single(Reads("services:\n  web: { image: nginx }\n---\nservices:\n  api: { image: x }\n").Services);

@@ -34,6 +34,12 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             node = Interpolate(scalar, shape, path);
         }
 
+        return ValidateInterpolated(node, shape, path);
+    }
+
+    /// <summary>Validates a node whose own scalar value is interpolated already (each string is substituted once: "$$" is "$").</summary>
+    private YNode ValidateInterpolated(YNode node, Shape shape, ModelPath path)
+    {
         switch (shape)
         {
             case ScalarShape scalarShape:
@@ -71,7 +77,6 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
                     }
 
                     var key = (YScalar)entry.Key;
-
                     entries.Add(Reuse(entry, InterpolateOnly(entry.Value, path.Child(key.Value))));
                 }
 
@@ -229,7 +234,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             return node;
         }
 
-        return Validate(node, option, path);
+        return ValidateInterpolated(node, option, path);
     }
 
     private YNode ValidateArray(YNode node, ArrayShape shape, ModelPath path)
@@ -315,7 +320,6 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             }
 
             var keyScalar = (YScalar)entry.Key;
-
             var key = keyScalar.Value;
             var childPath = path.Child(key);
             if (shape.Find(key) is { } field)
