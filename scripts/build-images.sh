@@ -49,7 +49,8 @@ remove_tree() {
 cleanup() {
   local status=$?
   unmount_all || true
-  [ -d "$work" ] && rm -rf --one-file-system "$work" 2>/dev/null || true
+  rm -rf --one-file-system "$work" 2>/dev/null || true
+  rm -f "$cache"/images/*.tar.tmp "$cache"/rootfs/*.tar.tmp   # half-written tars
   exit "$status"
 }
 trap cleanup EXIT
@@ -182,6 +183,8 @@ build_image() {
   local args=() change
   for change in "${changes[@]}"; do args+=(-c "$change"); done
   args+=(-c "LABEL ward.build-hash=$hash")
+  # This relies on `ward image import` putting the new image on every node, also on nodes that
+  # hold an older build under the same tag.
   say "$name: importing $tag into the cluster"
   "$ward" image import "$tar_file" -t "$tag" "${args[@]}" 2>&1 | sed 's/^/  /'
   find "$cache/images" -name "$name.*.imported" -delete

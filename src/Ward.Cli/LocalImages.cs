@@ -10,9 +10,10 @@ namespace Ward.Cli;
 /// </summary>
 internal static class LocalImages
 {
-    public static async Task<bool> EnsureAsync(DeployInput input, CancellationToken token)
+    public static async Task<bool> EnsureAsync(DeployInput input, Docker.EngineEndpoint target, CancellationToken token)
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST")) || LocalCluster.Load() is not { } layout)
+        // Only when deploying to the local cluster itself: other swarms' nodes pull from their registries.
+        if (LocalCluster.Load() is not { } layout || layout.Manager?.Endpoint.Address != target.Address)
         {
             return true;
         }

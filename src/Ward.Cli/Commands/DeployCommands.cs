@@ -86,7 +86,7 @@ internal static class DeployCommands
 
             var options = new ApplyOptions { Timeout = parse.GetValue(timeout) };
             return await WithEngine(parse.GetValue(host), (engine, target) =>
-                ApplyAsync(engine, target, input, options, parse.GetValue(prune), parse.GetValue(yes), parse.GetValue(lockWait), token), failedCode: ExitCodes.Failed);
+                ApplyAsync(engine, target, parse.GetValue(host), input, options, parse.GetValue(prune), parse.GetValue(yes), parse.GetValue(lockWait), token), failedCode: ExitCodes.Failed);
         });
         return command;
     }
@@ -169,7 +169,7 @@ internal static class DeployCommands
         return command;
     }
 
-    private static async Task<int> ApplyAsync(IEngine engine, string target, DeployInput input, ApplyOptions options, bool prune, bool yes, TimeSpan lockWait, CancellationToken token)
+    private static async Task<int> ApplyAsync(IEngine engine, string target, string? host, DeployInput input, ApplyOptions options, bool prune, bool yes, TimeSpan lockWait, CancellationToken token)
     {
         await EnsureManagerAsync(engine, token);
         await using var held = await EnvironmentLock.AcquireAsync(engine, input.Spec.Name, options.Timeout + TimeSpan.FromMinutes(5), lockWait, TimeProvider.System, LockHolder.Current, IsAlive, token);
@@ -188,7 +188,7 @@ internal static class DeployCommands
             return ExitCodes.Failed;
         }
 
-        if (!await LocalImages.EnsureAsync(input, token))
+        if (!await LocalImages.EnsureAsync(input, EngineSelection.Resolve(host).Endpoint, token))
         {
             return ExitCodes.Failed;
         }

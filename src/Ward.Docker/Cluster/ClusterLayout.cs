@@ -55,9 +55,10 @@ public sealed record ClusterLayout
 
     public string Subnet { get; init; } = DefaultSubnet;
 
-    public string StateDirectory { get; init; } = "/var/lib/ward/cluster";
+    public string StateDirectory { get; init; } = LocalCluster.DefaultStateDirectory;
 
-    public string RunDirectory { get; init; } = "/run/ward/cluster";
+    /// <summary>Engines' sockets and pid files: beside the state, under /run (WARD_CLUSTER_DIR=/var/lib/ward/x gives /run/ward/x).</summary>
+    public string RunDirectory { get; init; } = Path.Combine("/run/ward", Path.GetFileName(LocalCluster.DefaultStateDirectory.TrimEnd('/')));
 
     public List<LocalNode> Nodes { get; init; } = [];
 

@@ -22,10 +22,14 @@ public sealed class LocalCluster(ClusterLayout layout, IClusterProgress progress
 
     public ClusterLayout Layout { get; private set; } = layout;
 
+    /// <summary>Where cluster state lives unless a layout says otherwise: WARD_CLUSTER_DIR, else /var/lib/ward/cluster.</summary>
+    public static string DefaultStateDirectory =>
+        Environment.GetEnvironmentVariable("WARD_CLUSTER_DIR") is { Length: > 0 } directory ? directory : "/var/lib/ward/cluster";
+
     /// <summary>The recorded cluster, or null when none is up.</summary>
-    public static ClusterLayout? Load(string stateDirectory = "/var/lib/ward/cluster")
+    public static ClusterLayout? Load(string? stateDirectory = null)
     {
-        var file = Path.Combine(stateDirectory, "cluster.json");
+        var file = Path.Combine(stateDirectory ?? DefaultStateDirectory, "cluster.json");
         return File.Exists(file) ? JsonSerializer.Deserialize<ClusterLayout>(File.ReadAllText(file)) : null;
     }
 

@@ -41,51 +41,52 @@ public sealed class ImageDistributor(IReadOnlyList<EngineEndpoint> engines, Acti
         }
     }
 
-    /// <summary>Makes every image present on every engine, copying from an engine that has it. Returns the images no engine has.</summary>
+    /// <summary>
+    /// Makes every image present, and the same, on every engine: an engine that lacks it, or holds a different image
+    /// under the same reference (an older build of a re-imported tag), gets a copy of the newest one. Returns the
+    /// images no engine has.
+    /// </summary>
     public async Task<IReadOnlyList<string>> EnsureEverywhereAsync(IEnumerable<string> images, CancellationToken cancellationToken)
     {
         var missingEverywhere = new List<string>();
         foreach (var image in images.Distinct(StringComparer.Ordinal))
         {
-            var present = new List<EngineEndpoint>();
-            var absent = new List<EngineEndpoint>();
+            var held = new List<(EngineEndpoint Endpoint, ImageInspectResponse? Image)>();
             foreach (var endpoint in engines)
             {
-                (await HasAsync(endpoint, image, cancellationToken) ? present : absent).Add(endpoint);
+                held.Add((endpoint, await InspectAsync(endpoint, image, cancellationToken)));
             }
 
-            if (absent.Count == 0)
-            {
-                continue;
-            }
-
-            if (present.Count == 0)
+            var newest = held.Where(h => h.Image is not null).MaxBy(h => h.Image!.Created);
+            if (newest.Image is null)
             {
                 missingEverywhere.Add(image);
                 continue;
             }
 
-            foreach (var target in absent)
+            foreach (var (target, current) in held.Where(h => h.Image?.ID != newest.Image.ID))
             {
-                await CopyAsync(image, present[0], target, cancellationToken);
-                report($"copied {image} to {target}");
+                await CopyAsync(image, newest.Endpoint, target, cancellationToken);
+                report(current is null ? $"copied {image} to {target}" : $"replaced an older {image} on {target}");
             }
         }
 
         return missingEverywhere;
     }
 
-    public static async Task<bool> HasAsync(EngineEndpoint endpoint, string image, CancellationToken cancellationToken)
+    public static async Task<bool> HasAsync(EngineEndpoint endpoint, string image, CancellationToken cancellationToken) =>
+        await InspectAsync(endpoint, image, cancellationToken) is not null;
+
+    private static async Task<ImageInspectResponse?> InspectAsync(EngineEndpoint endpoint, string image, CancellationToken cancellationToken)
     {
         using var engine = new DockerEngine(endpoint, TimeSpan.FromSeconds(30));
         try
         {
-            await EngineErrors.Call(endpoint, () => engine.Client.Images.InspectImageAsync(image, cancellationToken), cancellationToken);
-            return true;
+            return await EngineErrors.Call(endpoint, () => engine.Client.Images.InspectImageAsync(image, cancellationToken), cancellationToken);
         }
         catch (EngineNotFoundException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -11,6 +11,7 @@ Docker secret). No state is kept here, so any replica can answer any request.
 import json
 import os
 import socket
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -141,7 +142,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
-    create_schema()
     server = ThreadingHTTPServer(("0.0.0.0", PORT), Handler)
+    # Answer /health at once, while the schema waits for the database in the background: a
+    # healthcheck that fails while the database starts would only make Swarm restart the API.
+    threading.Thread(target=create_schema, daemon=True).start()
     print(f"api: listening on :{PORT}", flush=True)
     server.serve_forever()
