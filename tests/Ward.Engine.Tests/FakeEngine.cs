@@ -41,11 +41,17 @@ internal sealed class FakeEngine : IEngine
 
     public bool IsManager { get; set; } = true;
 
+    /// <summary>The clock of task timestamps.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>A failure to throw from the next call whose description starts with the key (e.g. "Update Service demo_web").</summary>
     public Dictionary<string, Queue<Exception>> Failures { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Called before each mutating call, e.g. to change the swarm under the apply's feet, or to "kill" the apply.</summary>
     public Action<string>? BeforeCall { get; set; }
+
+    /// <summary>Called after each mutating call took effect, e.g. to "kill" the apply before it hears the answer.</summary>
+    public Action<string>? AfterCall { get; set; }
 
     /// <summary>Awaited before each mutating call, to make calls really asynchronous (and so observe parallelism).</summary>
     public Func<string, Task>? Pause { get; set; }
@@ -105,7 +111,8 @@ internal sealed class FakeEngine : IEngine
 
     public async Task UpdateNodeAsync(string id, long version, JsonObject spec, CancellationToken cancellationToken)
     {
-        await RecordAsync($"Update Node {id}");
+        var call = $"Update Node {id}";
+        await RecordAsync(call);
         lock (_gate)
         {
             var index = _nodes.FindIndex(n => n.Id == id);
@@ -123,6 +130,8 @@ internal sealed class FakeEngine : IEngine
                 Labels = ((JsonObject)spec["Labels"]!).ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()),
             };
         }
+
+        AfterCall?.Invoke(call);
     }
 
     public Task<IReadOnlyList<ObservedObject>> ListAsync(ObjectKind kind, string? stackNamespace, CancellationToken cancellationToken)
@@ -137,16 +146,22 @@ internal sealed class FakeEngine : IEngine
     public async Task<string> CreateAsync(ObjectKind kind, JsonObject spec, CancellationToken cancellationToken)
     {
         var name = spec["Name"]!.GetValue<string>();
-        await RecordAsync($"Create {kind} {name}");
+        var call = $"Create {kind} {name}";
+        await RecordAsync(call);
+        string id;
         lock (_gate)
         {
-            return Add(kind, spec);
+            id = Add(kind, spec);
         }
+
+        AfterCall?.Invoke(call);
+        return id;
     }
 
     public async Task UpdateServiceAsync(string id, long version, JsonObject spec, CancellationToken cancellationToken)
     {
-        await RecordAsync($"Update Service {spec["Name"]!.GetValue<string>()}");
+        var call = $"Update Service {spec["Name"]!.GetValue<string>()}";
+        await RecordAsync(call);
         lock (_gate)
         {
             var index = _objects.FindIndex(o => o.Id == id);
@@ -168,13 +183,10 @@ internal sealed class FakeEngine : IEngine
                 Labels = LabelsOf(stored),
                 UpdateState = "completed",
             };
-            foreach (var task in _tasks.Where(t => t.ServiceId == id && t.DesiredState == "running").ToList())
-            {
-                _tasks[_tasks.IndexOf(task)] = task with { DesiredState = "shutdown", State = "shutdown" };
-            }
-
-            StartTasks(id, stored);
+            RestartTasks(id, stored);
         }
+
+        AfterCall?.Invoke(call);
     }
 
     public async Task RemoveAsync(ObjectKind kind, string id, CancellationToken cancellationToken)
@@ -185,7 +197,8 @@ internal sealed class FakeEngine : IEngine
             name = _objects.FirstOrDefault(o => o.Id == id)?.Name;
         }
 
-        await RecordAsync($"Remove {kind} {name ?? id}");
+        var call = $"Remove {kind} {name ?? id}";
+        await RecordAsync(call);
         lock (_gate)
         {
             var item = _objects.FirstOrDefault(o => o.Id == id) ?? throw new EngineNotFoundException($"{kind.ToString().ToLowerInvariant()} {id} not found");
@@ -198,6 +211,8 @@ internal sealed class FakeEngine : IEngine
             _objects.Remove(item);
             _tasks.RemoveAll(t => t.ServiceId == id);
         }
+
+        AfterCall?.Invoke(call);
     }
 
     public Task<IReadOnlyList<ObservedTask>> ListTasksAsync(IReadOnlyCollection<string>? serviceIds, CancellationToken cancellationToken)
@@ -224,9 +239,15 @@ internal sealed class FakeEngine : IEngine
         lock (_gate)
         {
             var index = _objects.FindIndex(o => o.Kind == kind && o.Name == name);
-            var spec = (JsonObject)_objects[index].Spec.DeepClone();
+            var before = _objects[index];
+            var spec = (JsonObject)before.Spec.DeepClone();
             change(spec);
-            _objects[index] = _objects[index] with { Spec = spec, Version = _objects[index].Version + 1, Labels = LabelsOf(spec) };
+            spec = JsonNode.Parse(spec.ToJsonString())!.AsObject();
+            _objects[index] = before with { Spec = spec, Version = before.Version + 1, Labels = LabelsOf(spec) };
+            if (kind == ObjectKind.Service && !JsonNode.DeepEquals(before.Spec["TaskTemplate"], spec["TaskTemplate"]))
+            {
+                RestartTasks(before.Id, spec);
+            }
         }
     }
 
@@ -238,7 +259,7 @@ internal sealed class FakeEngine : IEngine
             var service = _objects.Single(o => o.Kind == ObjectKind.Service && o.Name == serviceName);
             foreach (var task in _tasks.Where(t => t.ServiceId == service.Id && t.DesiredState == "running").ToList())
             {
-                _tasks[_tasks.IndexOf(task)] = task with { State = state, Error = error, Timestamp = DateTimeOffset.UtcNow };
+                _tasks[_tasks.IndexOf(task)] = task with { State = state, Error = error, Timestamp = Time.GetUtcNow() };
             }
         }
     }
@@ -250,8 +271,8 @@ internal sealed class FakeEngine : IEngine
         {
             var service = _objects.Single(o => o.Kind == ObjectKind.Service && o.Name == serviceName);
             var task = _tasks.First(t => t.ServiceId == service.Id && t.DesiredState == "running");
-            _tasks[_tasks.IndexOf(task)] = task with { State = "failed", DesiredState = "shutdown", Error = error };
-            _tasks.Add(task with { Id = $"task-{++_nextId}", State = "pending", Error = null, Message = "pending" });
+            _tasks[_tasks.IndexOf(task)] = task with { State = "failed", DesiredState = "shutdown", Error = error, Timestamp = Time.GetUtcNow() };
+            _tasks.Add(task with { Id = $"task-{++_nextId}", State = "pending", Error = null, Message = "pending", Timestamp = Time.GetUtcNow() });
         }
     }
 
@@ -441,6 +462,16 @@ internal sealed class FakeEngine : IEngine
     private static Dictionary<string, string> LabelsOf(JsonObject spec) =>
         (spec["Labels"] as JsonObject)?.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()) ?? [];
 
+    private void RestartTasks(string serviceId, JsonObject spec)
+    {
+        foreach (var task in _tasks.Where(t => t.ServiceId == serviceId && t.DesiredState == "running").ToList())
+        {
+            _tasks[_tasks.IndexOf(task)] = task with { DesiredState = "shutdown", State = "shutdown" };
+        }
+
+        StartTasks(serviceId, spec);
+    }
+
     private void StartTasks(string serviceId, JsonObject spec)
     {
         var replicas = spec["Mode"]?["Replicated"]?["Replicas"]?.GetValue<long>() ?? (spec["Mode"]?["Global"] is null ? 1 : _nodes.Count);
@@ -454,7 +485,7 @@ internal sealed class FakeEngine : IEngine
                 Slot = slot,
                 DesiredState = "running",
                 State = RunTasksAtOnce ? "running" : "pending",
-                Timestamp = DateTimeOffset.UtcNow,
+                Timestamp = Time.GetUtcNow(),
                 Spec = (JsonObject?)spec["TaskTemplate"]?.DeepClone(),
             });
         }

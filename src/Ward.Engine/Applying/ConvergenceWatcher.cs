@@ -15,12 +15,12 @@ public sealed class ConvergenceWatcher(IEngine engine, TimeProvider time)
     public async Task<ApplyResult> WaitAsync(string environment, ApplyOptions options, IApplyObserver observer, int stepsDone, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var pendingSince = new Dictionary<string, long>(StringComparer.Ordinal);
+        var pendingSince = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         while (true)
         {
             var services = await engine.ListAsync(ObjectKind.Service, environment, cancellationToken);
             var tasks = services.Count == 0 ? [] : await engine.ListTasksAsync([.. services.Select(s => s.Id)], cancellationToken);
-            var now = time.GetTimestamp();
+            var now = time.GetUtcNow();
             var progress = services.OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => Assess(s, tasks.Where(t => t.ServiceId == s.Id).ToList(), options, pendingSince, now)).ToList();
             observer.Waiting(progress);
             var elapsed = time.GetElapsedTime(started);
@@ -46,7 +46,12 @@ public sealed class ConvergenceWatcher(IEngine engine, TimeProvider time)
     }
 
     /// <summary>One service's state from its tasks; see the class comment for what counts.</summary>
-    public static ServiceProgress Assess(ObservedObject service, IReadOnlyList<ObservedTask> tasks, ApplyOptions options, Dictionary<string, long> pendingSince, long now)
+    /// <param name="service">The service.</param>
+    /// <param name="tasks">Its tasks.</param>
+    /// <param name="options">The limits that make a service fail.</param>
+    /// <param name="pendingSince">Since when each service has had unschedulable tasks, kept between calls.</param>
+    /// <param name="now">The current time, of the same clock as <paramref name="pendingSince"/>.</param>
+    public static ServiceProgress Assess(ObservedObject service, IReadOnlyList<ObservedTask> tasks, ApplyOptions options, Dictionary<string, DateTimeOffset> pendingSince, DateTimeOffset now)
     {
         var template = service.Spec["TaskTemplate"] as JsonObject;
         var current = tasks.Where(t => IsCurrent(t, template)).ToList();
@@ -71,7 +76,7 @@ public sealed class ConvergenceWatcher(IEngine engine, TimeProvider time)
         else if (wanted.FirstOrDefault(t => t.State == "pending" && (t.Error ?? "").Contains("no suitable node", StringComparison.OrdinalIgnoreCase)) is { } stuck)
         {
             pendingSince.TryAdd(service.Id, now);
-            if (TimeSpan.FromTicks((now - pendingSince[service.Id]) * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency) >= options.UnschedulableAfter)
+            if (now - pendingSince[service.Id] >= options.UnschedulableAfter)
             {
                 failure = $"no node can run its tasks: {stuck.Error}";
             }

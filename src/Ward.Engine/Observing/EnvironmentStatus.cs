@@ -32,10 +32,10 @@ public static class EnvironmentStatus
         var services = await engine.ListAsync(ObjectKind.Service, environment, cancellationToken);
         var tasks = services.Count == 0 ? [] : await engine.ListTasksAsync([.. services.Select(s => s.Id)], cancellationToken);
         var nodes = await nodesTask;
-        return Judge(environment, nodes, services, tasks, TimeProvider.System.GetTimestamp());
+        return Judge(environment, nodes, services, tasks, TimeProvider.System.GetUtcNow());
     }
 
-    public static EnvironmentStatusReport Judge(string environment, IReadOnlyList<ObservedNode> nodes, IReadOnlyList<ObservedObject> services, IReadOnlyList<ObservedTask> tasks, long now)
+    public static EnvironmentStatusReport Judge(string environment, IReadOnlyList<ObservedNode> nodes, IReadOnlyList<ObservedObject> services, IReadOnlyList<ObservedTask> tasks, DateTimeOffset now)
     {
         var nodeNames = nodes.ToDictionary(n => n.Id, NodeName, StringComparer.Ordinal);
         var downNodes = nodes.Where(n => n.State != "ready").Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
@@ -48,11 +48,13 @@ public static class EnvironmentStatus
             var progress = ConvergenceWatcher.Assess(service, own, options, [], now);
             var running = own.Where(t => t.DesiredState == "running" && t.State == "running").ToList();
             var onDownNode = own.Any(t => t.DesiredState == "running" && t.NodeId is not null && downNodes.Contains(t.NodeId));
+            // A task on a down node still reads "running" (its last report) until Swarm replaces it: not healthy.
             var state = progress.State switch
             {
-                "converged" => "converged",
                 "failed" => "failed",
-                _ when onDownNode || (progress.Running < progress.Desired && service.UpdateState is not "updating" && !own.Any(Starting)) => "degraded",
+                _ when onDownNode => "degraded",
+                "converged" => "converged",
+                _ when progress.Running < progress.Desired && service.UpdateState is not "updating" && !own.Any(Starting) => "degraded",
                 _ => "progressing",
             };
             if (state != "converged")

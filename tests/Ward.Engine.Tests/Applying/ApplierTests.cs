@@ -311,6 +311,58 @@ public sealed class ApplierTests : IDisposable
     }
 
     [Fact]
+    public async Task An_apply_that_does_not_converge_keeps_the_old_secret_version()
+    {
+        await _deployment.DeployAsync(Deployment.V1);
+        var old = Engine.Objects.Single(o => o.Kind == ObjectKind.Secret);
+        Engine.AfterCall = call =>
+        {
+            if (call == "Update Service demo_api")
+            {
+                Engine.SetTaskState("demo_api", "rejected", "No such image: registry.example/app:1");
+            }
+        };
+
+        var result = await _deployment.ApplyAsync(await _deployment.PlanAsync(Deployment.V1.Replace("token-v1.txt", "token-v2.txt", StringComparison.Ordinal)));
+        Assert.Equal(ApplyOutcome.Failed, result.Outcome);
+        Assert.Equal(["demo_api: the image is missing on a node (no registry to pull from): No such image: registry.example/app:1"], result.Problems);
+        Assert.Contains(Engine.Objects, o => o.Id == old.Id);
+        Assert.Equal(2, Engine.Objects.Count(o => o.Kind == ObjectKind.Secret));
+    }
+
+    [Fact]
+    public async Task The_observer_hears_each_step_and_its_error()
+    {
+        var observer = new Recorder();
+        var plan = await _deployment.PlanAsync(Deployment.V1);
+        Engine.Fail("Create Service demo_worker", new EngineRequestException("no such network"));
+        await _deployment.ApplyAsync(plan, observer);
+        Assert.Equal(plan.Steps.Select(s => s.Name).Order(StringComparer.Ordinal), observer.Started.Order(StringComparer.Ordinal));
+        Assert.Equal(plan.Steps.Count, observer.Finished.Count);
+        Assert.Equal("no such network", Assert.Single(observer.Finished, f => f.Error is not null).Error);
+        Assert.Equal("demo_worker", Assert.Single(observer.Finished, f => f.Error is not null).Name);
+    }
+
+    private sealed class Recorder : IApplyObserver
+    {
+        public ConcurrentQueue<string> Started { get; } = new();
+
+        public ConcurrentQueue<(string Name, string? Error)> Finished { get; } = new();
+
+        public void StepStarted(PlanStep step) => Started.Enqueue(step.Name);
+
+        public void StepFinished(PlanStep step, string? error) => Finished.Enqueue((step.Name, error));
+
+        public void Waiting(IReadOnlyList<ServiceProgress> services)
+        {
+        }
+
+        public void Note(string message)
+        {
+        }
+    }
+
+    [Fact]
     public async Task Pruning_removes_services_before_waiting_and_unused_objects_after()
     {
         await _deployment.DeployAsync(Deployment.V1);

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Ward.Engine.Tests.Support;
@@ -10,8 +10,8 @@ namespace Ward.Engine.Tests.Support;
 /// </summary>
 internal sealed class TestClock : FakeTimeProvider
 {
-    private readonly SemaphoreSlim _armed = new(0);
-    private readonly ConcurrentQueue<TimeSpan> _delays = new();
+    // A channel rather than a semaphore: a reader that stops waiting (the work finished first) never swallows an item.
+    private readonly Channel<TimeSpan> _delays = Channel.CreateUnbounded<TimeSpan>();
 
     public TestClock()
         : base(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero))
@@ -26,8 +26,7 @@ internal sealed class TestClock : FakeTimeProvider
         var timer = base.CreateTimer(callback, state, dueTime, period);
         if (dueTime > TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan)
         {
-            _delays.Enqueue(dueTime);
-            _armed.Release();
+            _delays.Writer.TryWrite(dueTime);
         }
 
         return timer;
@@ -36,22 +35,18 @@ internal sealed class TestClock : FakeTimeProvider
     /// <summary>Runs <paramref name="work"/> on the thread pool, moving the clock whenever it waits, up to <paramref name="limit"/> of fake time.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> work, TimeSpan? limit = null)
     {
-        while (_armed.CurrentCount > 0 && _armed.Wait(0))
+        while (_delays.Reader.TryRead(out _))
         {
         }
 
-        _delays.Clear();
         var started = GetUtcNow();
         var task = Task.Run(work);
-        using var done = new CancellationTokenSource();
-        while (true)
+        while (!task.IsCompleted)
         {
-            var armed = _armed.WaitAsync(done.Token);
-            if (await Task.WhenAny(task, armed) == task)
+            if (!_delays.Reader.TryRead(out var delay))
             {
-                // A waiter left pending would swallow the signal of the next run.
-                await done.CancelAsync();
-                return await task;
+                await Task.WhenAny(task, _delays.Reader.WaitToReadAsync().AsTask());
+                continue;
             }
 
             var elapsed = GetUtcNow() - started;
@@ -61,11 +56,10 @@ internal sealed class TestClock : FakeTimeProvider
             }
 
             OnWait?.Invoke(elapsed);
-            if (_delays.TryDequeue(out var delay))
-            {
-                Advance(delay);
-            }
+            Advance(delay);
         }
+
+        return await task;
     }
 
     public Task RunAsync(Func<Task> work, TimeSpan? limit = null) => RunAsync(async () =>
