@@ -101,6 +101,10 @@ public static partial class WardServer
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+
+            // Refusals are ProblemDetails with a code like every other API error (the limiter's default is an empty body).
+            o.OnRejected = (rejected, _) => new ValueTask(Problems.Of(StatusCodes.Status429TooManyRequests, "rate_limited", "too many sign-in attempts from this address; wait a minute and try again")
+                .ExecuteAsync(rejected.HttpContext));
             o.AddPolicy("sign-in", context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions

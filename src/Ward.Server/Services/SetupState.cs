@@ -23,6 +23,18 @@ public sealed class SetupState
         }
     }
 
+    /// <summary>The open code, for tests that host the server in-process; people read it from the server's log.</summary>
+    internal string? Code
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _code;
+            }
+        }
+    }
+
     public string Begin()
     {
         lock (_gate)
