@@ -15,8 +15,8 @@ public static class Checker
     /// <param name="rules">The rules to run; the whole catalog by default.</param>
     public static CheckResult Run(RuleContext context, bool useWaivers, Func<string, SourceLocation?> locate, IEnumerable<IRule>? rules = null)
     {
-        var findings = new List<Finding>();
         var notChecked = new List<NotChecked>();
+        var applicable = new List<IRule>();
         foreach (var rule in rules ?? RuleCatalog.All)
         {
             var descriptor = rule.Descriptor;
@@ -36,7 +36,16 @@ public static class Checker
                 continue;
             }
 
-            findings.AddRange(Evaluate(rule, context));
+            applicable.Add(rule);
+        }
+
+        // Rules are pure functions of the context, so they run on every core; their findings are joined in catalog order.
+        var perRule = new IReadOnlyList<Finding>[applicable.Count];
+        Parallel.For(0, applicable.Count, i => perRule[i] = Evaluate(applicable[i], context));
+        var findings = new List<Finding>(perRule.Sum(f => f.Count));
+        foreach (var ruleFindings in perRule)
+        {
+            findings.AddRange(ruleFindings);
         }
 
         if (useWaivers)
@@ -44,17 +53,30 @@ public static class Checker
             findings = ApplyWaivers(findings, context);
         }
 
-        var located = findings
-            .Select(f => f.Location is null ? f with { Location = locate(f.Path) } : f)
-            .OrderByDescending(f => f.Severity)
-            .ThenBy(f => f.Location?.Line ?? 0)
-            .ThenBy(f => f.Location?.Column ?? 0)
-            .ThenBy(f => f.Rule, StringComparer.Ordinal)
-            .ToList();
-        return new CheckResult(located, notChecked, context.Profile);
+        var located = new List<Finding>(findings.Count);
+        foreach (var finding in findings)
+        {
+            located.Add(finding.Location is null ? finding with { Location = locate(finding.Path) } : finding);
+        }
+
+        // A stable sort (List.Sort is not): the most severe first, then in file order, then by rule.
+        var ordered = located.Index().ToArray();
+        Array.Sort(ordered, CompareForReport);
+        return new CheckResult([.. ordered.Select(o => o.Item)], notChecked, context.Profile);
     }
 
-    private static IEnumerable<Finding> Evaluate(IRule rule, RuleContext context)
+    private static int CompareForReport((int Index, Finding Item) a, (int Index, Finding Item) b)
+    {
+        var (x, y) = (a.Item, b.Item);
+        // Compared as numbers: Enum.CompareTo boxes, once per comparison.
+        var order = ((int)y.Severity).CompareTo((int)x.Severity);
+        order = order != 0 ? order : (x.Location?.Line ?? 0).CompareTo(y.Location?.Line ?? 0);
+        order = order != 0 ? order : (x.Location?.Column ?? 0).CompareTo(y.Location?.Column ?? 0);
+        order = order != 0 ? order : string.CompareOrdinal(x.Rule, y.Rule);
+        return order != 0 ? order : a.Index.CompareTo(b.Index);
+    }
+
+    private static IReadOnlyList<Finding> Evaluate(IRule rule, RuleContext context)
     {
         try
         {

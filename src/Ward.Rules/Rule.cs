@@ -1,3 +1,4 @@
+using System.Text;
 using Ward.Model.Compose.Schema;
 using Ward.Model.Diagnostics;
 using Ward.Model.Spec;
@@ -32,13 +33,15 @@ public static class Paths
 
     public static string Under(string section, string name, params string[] keys)
     {
-        var path = ModelPath.Root.Child(section).Child(name);
+        var text = new StringBuilder(section.Length + name.Length + 40);
+        ModelPath.AppendKey(text, section);
+        ModelPath.AppendKey(text, name);
         foreach (var key in keys)
         {
-            path = path.Child(key);
+            ModelPath.AppendKey(text, key);
         }
 
-        return path.ToString();
+        return text.ToString();
     }
 
     public static string Ward(params object[] segments) => ModelPath.Format(["x-ward", .. segments]);

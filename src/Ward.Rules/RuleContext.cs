@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ward.Model.Catalog;
 using Ward.Model.Diagnostics;
 using Ward.Model.Placement;
@@ -18,7 +19,11 @@ public interface ILiveFacts
 /// <summary>Everything a rule may look at. Rules are pure functions of this.</summary>
 public sealed class RuleContext
 {
-    private readonly Dictionary<string, List<Constraint>> _constraints = new(StringComparer.Ordinal);
+    // Rules run in parallel (see Checker.Run): the caches they share are concurrent.
+    private readonly ConcurrentDictionary<string, List<Constraint>> _constraints = new(StringComparer.Ordinal);
+
+    // Services share a few constraint sets; each set's eligible nodes are worked out once (keyed by the constraints' text).
+    private readonly ConcurrentDictionary<string, IReadOnlyList<NodeSpec>> _eligible = new(StringComparer.Ordinal);
 
     public RuleContext(EnvironmentSpec spec, SizeCatalog catalog, EnvironmentKind profile, DateTimeOffset now, RuleOptions? options = null)
     {
@@ -57,19 +62,15 @@ public sealed class RuleContext
     public IReadOnlyList<NodeSpec> Workers { get; }
 
     /// <summary>The parsed placement constraints of a service (cached; invalid ones left out).</summary>
-    public IReadOnlyList<Constraint> ConstraintsOf(ServiceSpec service)
-    {
-        if (!_constraints.TryGetValue(service.Name, out var parsed))
-        {
-            parsed = Eligibility.Parse(service.Deploy.Placement.Constraints);
-            _constraints[service.Name] = parsed;
-        }
-
-        return parsed;
-    }
+    public IReadOnlyList<Constraint> ConstraintsOf(ServiceSpec service) =>
+        _constraints.GetOrAdd(service.Name, static (_, s) => Eligibility.Parse(s.Deploy.Placement.Constraints), service);
 
     /// <summary>The file's nodes where the service's tasks may run.</summary>
-    public List<NodeSpec> EligibleNodes(ServiceSpec service) => Eligibility.EligibleNodes(Spec.Nodes, ConstraintsOf(service));
+    public IReadOnlyList<NodeSpec> EligibleNodes(ServiceSpec service) =>
+        _eligible.GetOrAdd(
+            string.Join('\n', service.Deploy.Placement.Constraints),
+            static (_, state) => Eligibility.EligibleNodes(state.Context.Spec.Nodes, state.Context.ConstraintsOf(state.Service)),
+            (Context: this, Service: service));
 
     /// <summary>Whether the service is a platform service Ward runs itself (exempt from some rules).</summary>
     public bool IsPlatformService(ServiceSpec service) =>

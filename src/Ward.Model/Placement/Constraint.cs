@@ -108,6 +108,31 @@ public static class Eligibility
     }
 
     /// <summary>The nodes that satisfy all constraints and accept tasks (availability active). Unknowable constraints count as satisfied.</summary>
-    public static List<NodeSpec> EligibleNodes(IEnumerable<NodeSpec> nodes, IReadOnlyList<Constraint> constraints) =>
-        [.. nodes.Where(n => n.Availability == NodeAvailability.Active && constraints.All(c => c.Matches(n) ?? true))];
+    public static List<NodeSpec> EligibleNodes(IEnumerable<NodeSpec> nodes, IReadOnlyList<Constraint> constraints)
+    {
+        var eligible = new List<NodeSpec>();
+        foreach (var node in nodes)
+        {
+            if (node.Availability == NodeAvailability.Active && Satisfies(node, constraints))
+            {
+                eligible.Add(node);
+            }
+        }
+
+        return eligible;
+    }
+
+    /// <summary>Whether the node satisfies every constraint; one the file cannot decide counts as satisfied.</summary>
+    public static bool Satisfies(NodeSpec node, IReadOnlyList<Constraint> constraints)
+    {
+        for (var i = 0; i < constraints.Count; i++)
+        {
+            if (constraints[i].Matches(node) == false)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

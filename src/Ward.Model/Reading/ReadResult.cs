@@ -31,31 +31,118 @@ public sealed class ReadResult(string file, EnvironmentSpec? spec, IReadOnlyList
             return null;
         }
 
-        var segments = ModelPath.Parse(path);
-        if (segments is null)
-        {
-            return tree.Location;
-        }
-
-        YNode node = tree;
+        // Runs once per finding, tens of thousands of times on a large file: the path is read in place, not split.
+        YNode? node = tree;
         var location = tree.Location;
-        foreach (var segment in segments)
+        var rest = path.AsSpan();
+        while (!(rest = rest.TrimStart('.')).IsEmpty)
         {
-            switch (segment, node)
+            if (!PathText.TryTakeSegment(ref rest, out var key, out var index))
             {
-                case (string key, YMapping mapping) when mapping.Find(key) is { } entry:
-                    node = entry.Value;
-                    location = node is YScalar ? node.Location : entry.Key.Location;
-                    continue;
-                case (int index, YSequence sequence) when index >= 0 && index < sequence.Items.Count:
-                    node = sequence.Items[index];
-                    location = node.Location;
-                    continue;
+                return tree.Location;
             }
 
-            break;
+            switch (node)
+            {
+                case YMapping mapping when index < 0:
+                    var entry = mapping.Find(key);
+                    node = entry?.Value;
+                    if (entry is not null)
+                    {
+                        location = node is YScalar ? node.Location : entry.Key.Location;
+                    }
+
+                    break;
+                case YSequence sequence when index >= 0 && index < sequence.Items.Count:
+                    node = sequence.Items[index];
+                    location = node.Location;
+                    break;
+                default:
+                    // Not written: keep the nearest ancestor, and only check that the rest of the path is well formed.
+                    node = null;
+                    break;
+            }
         }
 
         return location;
+    }
+}
+
+/// <summary>Reads the text form of a <see cref="ModelPath"/> one segment at a time.</summary>
+internal static class PathText
+{
+    /// <summary>
+    /// Takes the next segment of a non-empty text that does not start with '.': a key (<paramref name="index"/> is
+    /// -1) or an index. False when the text is not a path.
+    /// </summary>
+    public static bool TryTakeSegment(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> key, out int index)
+    {
+        key = default;
+        index = -1;
+        if (rest[0] != '[')
+        {
+            var end = rest.IndexOfAny('.', '[');
+            end = end < 0 ? rest.Length : end;
+            key = rest[..end];
+            rest = rest[end..];
+            return true;
+        }
+
+        if (rest.Length > 1 && rest[1] == '"')
+        {
+            return TryTakeQuotedKey(ref rest, out key);
+        }
+
+        var close = rest.IndexOf(']');
+        if (close < 0 || !int.TryParse(rest[1..close], out index))
+        {
+            return false;
+        }
+
+        rest = rest[(close + 1)..];
+        return true;
+    }
+
+    private static bool TryTakeQuotedKey(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> key)
+    {
+        key = default;
+        var body = rest[2..];
+        var escaped = false;
+        var j = 0;
+        while (j < body.Length && body[j] != '"')
+        {
+            if (body[j] == '\\' && j + 1 < body.Length)
+            {
+                escaped = true;
+                j++;
+            }
+
+            j++;
+        }
+
+        if (j + 1 >= body.Length || body[j + 1] != ']')
+        {
+            return false;
+        }
+
+        key = escaped ? Unescape(body[..j]) : body[..j];
+        rest = body[(j + 2)..];
+        return true;
+    }
+
+    private static string Unescape(ReadOnlySpan<char> text)
+    {
+        var result = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length)
+            {
+                i++;
+            }
+
+            result.Append(text[i]);
+        }
+
+        return result.ToString();
     }
 }

@@ -38,6 +38,11 @@ internal sealed class FastYamlReader
     private int _lineStart;
     private int _depth;
 
+    // Scratch lists for the collection being read at each depth, reused: the assembler copies what it keeps, and a
+    // large mapping (thousands of services) then never regrows a list or lands one on the large-object heap.
+    private readonly List<List<(YNode, bool, YNode, bool)>> _pairBuffers = [];
+    private readonly List<List<(YNode, bool)>> _itemBuffers = [];
+
     // The indentation of the line on which the outermost open flow collection started.
     private int _flowLineIndent;
 
@@ -149,7 +154,7 @@ internal sealed class FastYamlReader
     {
         Enter();
         var start = Here;
-        var pairs = new List<(YNode, bool, YNode, bool)>();
+        var pairs = Buffer(_pairBuffers);
         while (true)
         {
             if (Indent != indent || !IsMappingEntry())
@@ -180,7 +185,7 @@ internal sealed class FastYamlReader
     {
         Enter();
         var start = Here;
-        var items = new List<(YNode, bool)>();
+        var items = Buffer(_itemBuffers);
         while (true)
         {
             _pos++; // '-'
@@ -444,7 +449,7 @@ internal sealed class FastYamlReader
     {
         Enter();
         var start = Here;
-        var items = new List<(YNode, bool)>();
+        var items = Buffer(_itemBuffers);
         _pos++;
         SkipFlowSpace();
         while (Current != ']')
@@ -471,7 +476,7 @@ internal sealed class FastYamlReader
     {
         Enter();
         var start = Here;
-        var pairs = new List<(YNode, bool, YNode, bool)>();
+        var pairs = Buffer(_pairBuffers);
         _pos++;
         SkipFlowSpace();
         while (Current != '}')
@@ -838,6 +843,19 @@ internal sealed class FastYamlReader
 
             return;
         }
+    }
+
+    /// <summary>The scratch list for the current depth, emptied.</summary>
+    private List<T> Buffer<T>(List<List<T>> buffers)
+    {
+        while (buffers.Count <= _depth)
+        {
+            buffers.Add([]);
+        }
+
+        var buffer = buffers[_depth];
+        buffer.Clear();
+        return buffer;
     }
 
     /// <summary>The number of spaces that start the current line.</summary>

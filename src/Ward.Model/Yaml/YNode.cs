@@ -88,11 +88,12 @@ public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entr
     {
         if (Entries.Count <= 8)
         {
-            foreach (var entry in Entries)
+            // An index loop: foreach over the interface would allocate an enumerator on every lookup.
+            for (var i = 0; i < Entries.Count; i++)
             {
-                if (entry.KeyText == key)
+                if (Entries[i].KeyText == key)
                 {
-                    return entry;
+                    return Entries[i];
                 }
             }
 
@@ -104,6 +105,26 @@ public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entr
     }
 
     public YNode? Get(string key) => Find(key)?.Value;
+
+    /// <summary>As <see cref="Find(string)"/>, for a key that is part of a longer text (a path), without allocating it.</summary>
+    public YEntry? Find(ReadOnlySpan<char> key)
+    {
+        if (Entries.Count <= 8)
+        {
+            for (var i = 0; i < Entries.Count; i++)
+            {
+                if (Entries[i].KeyText is { } text && key.SequenceEqual(text))
+                {
+                    return Entries[i];
+                }
+            }
+
+            return null;
+        }
+
+        _index ??= BuildIndex();
+        return _index.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var found) ? found : null;
+    }
 
     private Dictionary<string, YEntry> BuildIndex()
     {

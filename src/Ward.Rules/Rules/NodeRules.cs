@@ -1,5 +1,6 @@
 using Ward.Model.Catalog;
 using Ward.Model.Diagnostics;
+using Ward.Model.Placement;
 using Ward.Model.Spec;
 
 namespace Ward.Rules.Rules;
@@ -247,33 +248,66 @@ public sealed class FailoverCapacityRule : Rule
     }
 
     // Memory is summed in doubles: replicas × a reservation of petabytes, summed over services, overflows a long.
-    private sealed record Group(ulong Eligible, double Cpu, double Memory, List<string> Services);
+    private sealed class Group(ulong eligible)
+    {
+        public ulong Eligible { get; } = eligible;
+
+        public double Cpu { get; set; }
+
+        public double Memory { get; set; }
+
+        public List<string> Services { get; } = [];
+    }
 
     /// <summary>Replicated services grouped by the nodes they may use, with the CPU and memory their replicas reserve.</summary>
     private static List<Group> DemandGroups(RuleContext context, List<NodeSpec> nodes)
     {
         var groups = new Dictionary<ulong, Group>();
-        foreach (var service in context.Spec.Services.Where(s => s.Deploy.Mode == ServiceMode.Replicated && s.Deploy.Resources.Reservations is not null))
+
+        // Thousands of services share a handful of constraint sets: each set's nodes are worked out once.
+        var masks = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var service in context.Spec.Services)
         {
-            var reservation = service.Deploy.Resources.Reservations!;
-            var constraints = context.ConstraintsOf(service);
-            ulong eligible = 0;
-            for (var i = 0; i < nodes.Count && i < 64; i++)
+            if (service.Deploy.Mode != ServiceMode.Replicated || service.Deploy.Resources.Reservations is not { } reservation)
             {
-                if (constraints.All(c => c.Matches(nodes[i]) ?? true))
-                {
-                    eligible |= 1UL << i;
-                }
+                continue;
+            }
+
+            var key = string.Join('\n', service.Deploy.Placement.Constraints);
+            if (!masks.TryGetValue(key, out var eligible))
+            {
+                eligible = EligibleMask(context.ConstraintsOf(service), nodes);
+                masks[key] = eligible;
+            }
+
+            if (!groups.TryGetValue(eligible, out var group))
+            {
+                group = new Group(eligible);
+                groups[eligible] = group;
             }
 
             var replicas = service.Deploy.EffectiveReplicas;
-            groups[eligible] = groups.TryGetValue(eligible, out var group)
-                ? group with { Cpu = group.Cpu + (replicas * (reservation.Cpus ?? 0)), Memory = group.Memory + ((double)replicas * (reservation.MemoryBytes ?? 0)) }
-                : new Group(eligible, replicas * (reservation.Cpus ?? 0), (double)replicas * (reservation.MemoryBytes ?? 0), []);
-            groups[eligible].Services.Add(service.Name);
+            group.Cpu += replicas * (reservation.Cpus ?? 0);
+            group.Memory += (double)replicas * (reservation.MemoryBytes ?? 0);
+            group.Services.Add(service.Name);
         }
 
         return [.. groups.Values];
+    }
+
+    /// <summary>Bit i is set when node i satisfies the constraints (those the file cannot decide count as satisfied).</summary>
+    private static ulong EligibleMask(IReadOnlyList<Constraint> constraints, List<NodeSpec> nodes)
+    {
+        ulong eligible = 0;
+        for (var i = 0; i < nodes.Count && i < 64; i++)
+        {
+            if (Eligibility.Satisfies(nodes[i], constraints))
+            {
+                eligible |= 1UL << i;
+            }
+        }
+
+        return eligible;
     }
 
     private static (string Services, string Detail)? Shortfall(RuleContext context, List<NodeSpec> nodes, List<Group> groups, int lostIndex)

@@ -52,9 +52,28 @@ public sealed class LocateAndReportTests
     [InlineData("services.web.healthcheck", 3, 3)]
     [InlineData("services.web.ports[7]", 5, 5)]
     [InlineData("services.api.image", 2, 1)]
+    [InlineData("services.web.image[0]", 4, 12)]
+    [InlineData("services.web.ports.target", 5, 5)]
+    [InlineData("services.web.deploy[0].replicas", 8, 5)]
     public void Missing_paths_locate_at_the_nearest_written_ancestor(string path, int line, int column)
     {
         Assert.Equal(new SourceLocation(FileName, line, column), Read(File).Locate(path));
+    }
+
+    [Theory]
+    [InlineData("services[web")]
+    [InlineData("services.web.ports[x]")]
+    [InlineData("services[\"web\".image")]
+    public void A_malformed_path_is_the_document(string path)
+    {
+        Assert.Equal(new SourceLocation(FileName, 1, 1), Read(File).Locate(path));
+    }
+
+    [Fact]
+    public void A_quoted_key_with_an_escaped_quote_is_found()
+    {
+        var result = Read("services:\n  web:\n    image: nginx\n    labels:\n      'com.example.\"q\"': x\n");
+        Assert.Equal(new SourceLocation(FileName, 5, 26), result.Locate("services.web.labels[\"com.example.\\\"q\\\"\"]"));
     }
 
     [Fact]

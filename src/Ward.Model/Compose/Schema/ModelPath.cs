@@ -46,7 +46,29 @@ public sealed class ModelPath
         return segments;
     }
 
-    public override string ToString() => Format(Segments());
+    public override string ToString()
+    {
+        var chain = new Stack<ModelPath>();
+        for (var p = this; p._parent is not null; p = p._parent)
+        {
+            chain.Push(p);
+        }
+
+        var text = new StringBuilder();
+        foreach (var p in chain)
+        {
+            if (p._key is null)
+            {
+                AppendIndex(text, p._index);
+            }
+            else
+            {
+                AppendKey(text, p._key);
+            }
+        }
+
+        return text.ToString();
+    }
 
     public static string Format(IEnumerable<object> segments)
     {
@@ -55,90 +77,35 @@ public sealed class ModelPath
         {
             if (segment is int index)
             {
-                text.Append('[').Append(index).Append(']');
-            }
-            else if (segment is string key && NeedsQuotes(key))
-            {
-                text.Append("[\"").Append(key.Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"]");
+                AppendIndex(text, index);
             }
             else
             {
-                if (text.Length > 0)
-                {
-                    text.Append('.');
-                }
-
-                text.Append(segment);
+                AppendKey(text, segment.ToString() ?? "");
             }
         }
 
         return text.ToString();
     }
 
-    /// <summary>Parses the text form back into segments; null when the text is not a path.</summary>
-    public static IReadOnlyList<object>? Parse(string text)
+    /// <summary>Appends a key to a path's text: after a '.', or quoted in brackets when it holds dots, brackets or quotes.</summary>
+    public static void AppendKey(StringBuilder text, string key)
     {
-        var segments = new List<object>();
-        var i = 0;
-        while (i < text.Length)
+        if (NeedsQuotes(key))
         {
-            if (text[i] == '.')
-            {
-                i++;
-                continue;
-            }
-
-            if (text[i] == '[')
-            {
-                if (i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    var key = new StringBuilder();
-                    var j = i + 2;
-                    while (j < text.Length && text[j] != '"')
-                    {
-                        if (text[j] == '\\' && j + 1 < text.Length)
-                        {
-                            j++;
-                        }
-
-                        key.Append(text[j++]);
-                    }
-
-                    if (j + 1 >= text.Length || text[j + 1] != ']')
-                    {
-                        return null;
-                    }
-
-                    segments.Add(key.ToString());
-                    i = j + 2;
-                }
-                else
-                {
-                    var close = text.IndexOf(']', i);
-                    if (close < 0 || !int.TryParse(text.AsSpan(i + 1, close - i - 1), out var index))
-                    {
-                        return null;
-                    }
-
-                    segments.Add(index);
-                    i = close + 1;
-                }
-
-                continue;
-            }
-
-            var end = i;
-            while (end < text.Length && text[end] is not ('.' or '['))
-            {
-                end++;
-            }
-
-            segments.Add(text[i..end]);
-            i = end;
+            text.Append("[\"").Append(key.Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"]");
+            return;
         }
 
-        return segments;
+        if (text.Length > 0)
+        {
+            text.Append('.');
+        }
+
+        text.Append(key);
     }
+
+    public static void AppendIndex(StringBuilder text, int index) => text.Append('[').Append(index).Append(']');
 
     private static bool NeedsQuotes(string key) => key.Length == 0 || key.AsSpan().IndexOfAny(".[]\"") >= 0;
 }

@@ -67,22 +67,22 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
                 var items = sequence.Items.Select((item, i) => InterpolateOnly(item, path.Index(i))).ToList();
                 return Changed(sequence.Items, items) ? new YSequence(sequence.Location, items) : sequence;
             case YMapping mapping:
-                var entries = new List<YEntry>(mapping.Entries.Count);
-                foreach (var entry in mapping.Entries)
+                var entries = new EntryEdits(mapping);
+                for (var i = 0; i < mapping.Entries.Count; i++)
                 {
+                    var entry = mapping.Entries[i];
                     if (!IsStringKey(entry.Key))
                     {
                         NonStringKey(entry, path);
+                        entries.Drop(i);
                         continue;
                     }
 
                     var key = (YScalar)entry.Key;
-                    entries.Add(Reuse(entry, InterpolateOnly(entry.Value, path.Child(key.Value))));
+                    entries.Keep(i, Reuse(entry, InterpolateOnly(entry.Value, path.Child(key.Value))));
                 }
 
-                return entries.Count == mapping.Entries.Count && entries.Zip(mapping.Entries).All(p => ReferenceEquals(p.First, p.Second))
-                    ? mapping
-                    : new YMapping(mapping.Location, entries);
+                return entries.Result();
             default:
                 return node;
         }
@@ -310,12 +310,14 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         }
 
         var open = shape.OpenSince is { } openSince && openSince.IsSatisfiedBy(version);
-        var entries = new List<YEntry>(mapping.Entries.Count);
-        foreach (var entry in mapping.Entries)
+        var entries = new EntryEdits(mapping);
+        for (var i = 0; i < mapping.Entries.Count; i++)
         {
+            var entry = mapping.Entries[i];
             if (!IsStringKey(entry.Key))
             {
                 NonStringKey(entry, path);
+                entries.Drop(i);
                 continue;
             }
 
@@ -326,7 +328,11 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             {
                 if (CheckField(field, keyScalar, childPath))
                 {
-                    entries.Add(Reuse(entry, Validate(entry.Value, field.Shape, childPath)));
+                    entries.Keep(i, Reuse(entry, Validate(entry.Value, field.Shape, childPath)));
+                }
+                else
+                {
+                    entries.Drop(i);
                 }
 
                 continue;
@@ -336,11 +342,12 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             {
                 if (since.IsSatisfiedBy(version) || open)
                 {
-                    entries.Add(Reuse(entry, InterpolateOnly(entry.Value, childPath)));
+                    entries.Keep(i, Reuse(entry, InterpolateOnly(entry.Value, childPath)));
                 }
                 else
                 {
                     diagnostics.Error("CMP-003", childPath.ToString(), $"extension fields such as '{key}' need compose file format {since} or later here, and this file declares version \"{version}\"; raise the version to \"{since}\" or later", keyScalar.Location);
+                    entries.Drop(i);
                 }
 
                 continue;
@@ -348,23 +355,24 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
 
             if (shape.AdditionalValues is { } valueShape && (shape.KeyPattern is null || Matches(shape.KeyPattern, key)))
             {
-                entries.Add(Reuse(entry, Validate(entry.Value, valueShape, childPath)));
+                entries.Keep(i, Reuse(entry, Validate(entry.Value, valueShape, childPath)));
                 continue;
             }
 
             if (shape.UnmatchedValues is { } unmatched)
             {
-                entries.Add(Reuse(entry, Validate(entry.Value, unmatched, childPath)));
+                entries.Keep(i, Reuse(entry, Validate(entry.Value, unmatched, childPath)));
                 continue;
             }
 
             if (open)
             {
-                entries.Add(Reuse(entry, InterpolateOnly(entry.Value, childPath)));
+                entries.Keep(i, Reuse(entry, InterpolateOnly(entry.Value, childPath)));
                 continue;
             }
 
             ReportUnknownKey(shape, key, keyScalar, path);
+            entries.Drop(i);
         }
 
         foreach (var required in shape.Required)
@@ -375,7 +383,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
             }
         }
 
-        return new YMapping(mapping.Location, entries);
+        return entries.Result();
     }
 
     private bool IsStringKey(YNode key) => key is YScalar { Kind: ScalarKind.String } scalar && !(decodesAsCli && scalar.IsTimestamp);
@@ -537,5 +545,44 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         }
 
         return previous[b.Length];
+    }
+}
+
+/// <summary>
+/// The entries of a mapping as validation keeps, replaces or drops them, in order. Nothing is copied until the first
+/// change: a mapping that validation leaves alone (most of a large file) is returned as it is.
+/// </summary>
+internal struct EntryEdits(YMapping original)
+{
+    private List<YEntry>? _edited;
+
+    /// <summary>Keeps the entry at <paramref name="index"/>, possibly replaced by <paramref name="entry"/>.</summary>
+    public void Keep(int index, YEntry entry)
+    {
+        if (_edited is null && ReferenceEquals(entry, original.Entries[index]))
+        {
+            return;
+        }
+
+        CopyBefore(index).Add(entry);
+    }
+
+    /// <summary>Leaves the entry at <paramref name="index"/> out.</summary>
+    public void Drop(int index) => CopyBefore(index);
+
+    public readonly YMapping Result() => _edited is null ? original : new YMapping(original.Location, _edited);
+
+    private List<YEntry> CopyBefore(int index)
+    {
+        if (_edited is null)
+        {
+            _edited = new List<YEntry>(original.Entries.Count);
+            for (var i = 0; i < index; i++)
+            {
+                _edited.Add(original.Entries[i]);
+            }
+        }
+
+        return _edited;
     }
 }
