@@ -13,7 +13,7 @@ using Ward.Rules;
 // Target (issue 2): read + check <= 300 ms, peak memory <= 300 MB.
 const int Services = 5_000, Nodes = 50, Secrets = 200, Configs = 100, Rounds = 7;
 // As `ward check` runs: batch collection (see WardApp.Run).
-GCSettings.LatencyMode = Environment.GetEnvironmentVariable("LM") == "S" ? GCLatencyMode.SustainedLowLatency : Environment.GetEnvironmentVariable("LM") == "I" ? GCLatencyMode.Interactive : GCLatencyMode.Batch;
+GCSettings.LatencyMode = GCLatencyMode.Batch;
 var text = EnvironmentGenerator.Generate(Services, Nodes, Secrets, Configs);
 var bytes = System.Text.Encoding.UTF8.GetBytes(text);
 if (args.SkipWhile(a => a != "--save").Skip(1).FirstOrDefault() is { } savePath)
