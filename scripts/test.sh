@@ -28,10 +28,12 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   skipped=$((skipped + $(get notExecuted)))
 done
+# A test module that crashed writes no results: each one missing counts as a failure, so the line never hides it.
 files=("$results"/*.trx)
-if ((${#files[@]} == 0)); then
-  echo "0 passed, 1 failed (no test results were written)"
-  exit 1
+modules=$(grep -c '<Project Path="tests/' Ward.slnx)
+if ((${#files[@]} < modules)); then
+  echo "warning: $modules test modules, but only ${#files[@]} wrote results" >&2
+  failed=$((failed + modules - ${#files[@]}))
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -33,6 +33,9 @@ internal sealed class FastYamlReader
 
     private readonly string _text;
     private readonly NodeAssembler _assembler;
+
+    // Keys and short values repeat across thousands of services: one string each, not one per occurrence.
+    private readonly StringPool _strings = new();
     private int _pos;
     private int _line = 1;
     private int _lineStart;
@@ -370,7 +373,7 @@ internal sealed class FastYamlReader
         }
 
         _pos = end;
-        return NodeAssembler.Scalar(at, _text[start..end], plain: true);
+        return NodeAssembler.Scalar(at, _strings.Get(_text.AsSpan(start, end - start)), plain: true);
     }
 
     private YScalar Key()
@@ -403,7 +406,7 @@ internal sealed class FastYamlReader
             throw Unsupported();
         }
 
-        return NodeAssembler.Scalar(at, _text[start..end], plain: true);
+        return NodeAssembler.Scalar(at, _strings.Get(_text.AsSpan(start, end - start)), plain: true);
     }
 
     /// <summary>Whether the current line, from the position, is "key: ..." (a plain or quoted key and a ':' indicator).</summary>
@@ -602,7 +605,7 @@ internal sealed class FastYamlReader
         }
 
         _pos = end;
-        return NodeAssembler.Scalar(at, _text[start..end], plain: true);
+        return NodeAssembler.Scalar(at, _strings.Get(_text.AsSpan(start, end - start)), plain: true);
     }
 
     /// <summary>Spaces, line breaks and comments inside a flow collection.</summary>
@@ -661,10 +664,10 @@ internal sealed class FastYamlReader
 
         if (quote == '\'')
         {
-            return body.IndexOf('\'') < 0 ? body.ToString() : body.ToString().Replace("''", "'", StringComparison.Ordinal);
+            return body.IndexOf('\'') < 0 ? _strings.Get(body) : body.ToString().Replace("''", "'", StringComparison.Ordinal);
         }
 
-        return body.IndexOf('\\') < 0 ? body.ToString() : Unescape(body);
+        return body.IndexOf('\\') < 0 ? _strings.Get(body) : Unescape(body);
     }
 
     /// <summary>The index of the quote closing the one at <paramref name="open"/> on the same line, or -1.</summary>

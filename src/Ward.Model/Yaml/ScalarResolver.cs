@@ -159,6 +159,12 @@ public static partial class ScalarResolver
     /// </summary>
     public static bool IsTimestamp(string text)
     {
+        // Nearly every scalar fails this at once; the expression below runs only for text shaped like yyyy-...
+        if (text.Length < 8 || text[4] != '-' || !char.IsAsciiDigit(text[0]) || !char.IsAsciiDigit(text[3]))
+        {
+            return false;
+        }
+
         var match = Timestamp().Match(text);
         if (!match.Success)
         {
