@@ -47,7 +47,7 @@ internal sealed class NodeAssembler(string file, DiagnosticBag diagnostics)
     public YMapping Mapping(SourceLocation at, List<(YNode Key, bool KeyViaAlias, YNode Value, bool ValueViaAlias)> pairs)
     {
         var entries = new List<YEntry>(pairs.Count);
-        var seen = pairs.Count > 8 ? new Dictionary<string, YEntry>(pairs.Count, StringComparer.Ordinal) : null;
+        var seen = pairs.Count > YMapping.ScanLimit ? new Dictionary<string, YEntry>(pairs.Count, StringComparer.Ordinal) : null;
         List<YMapping>? merges = null;
         YScalar? firstMergeKey = null;
         long decoded = 1, aliased = 0;

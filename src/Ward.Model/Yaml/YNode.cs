@@ -80,13 +80,16 @@ public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entr
 {
     private Dictionary<string, YEntry>? _index;
 
+    // Up to this many entries a scan beats building an index (a service has a dozen keys; a file has thousands of services).
+    internal const int ScanLimit = 16;
+
     public IReadOnlyList<YEntry> Entries { get; } = entries;
 
     public override string Describe() => "a mapping";
 
     public YEntry? Find(string key)
     {
-        if (Entries.Count <= 8)
+        if (Entries.Count <= ScanLimit)
         {
             // An index loop: foreach over the interface would allocate an enumerator on every lookup.
             for (var i = 0; i < Entries.Count; i++)
@@ -109,7 +112,7 @@ public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entr
     /// <summary>As <see cref="Find(string)"/>, for a key that is part of a longer text (a path), without allocating it.</summary>
     public YEntry? Find(ReadOnlySpan<char> key)
     {
-        if (Entries.Count <= 8)
+        if (Entries.Count <= ScanLimit)
         {
             for (var i = 0; i < Entries.Count; i++)
             {

@@ -209,13 +209,13 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
 
     private static bool Accepts(ScalarTypes types, YScalar scalar) => scalar.Kind switch
     {
-        ScalarKind.String => types.HasFlag(ScalarTypes.String),
-        ScalarKind.Int => types.HasFlag(ScalarTypes.Integer) || types.HasFlag(ScalarTypes.Number),
+        ScalarKind.String => (types & ScalarTypes.String) != 0,
+        ScalarKind.Int => (types & ScalarTypes.Integer) != 0 || (types & ScalarTypes.Number) != 0,
         // JSON Schema (draft 4, as the CLI uses it) counts a whole-valued number as an integer: replicas: 3.0 is accepted.
-        ScalarKind.Float => types.HasFlag(ScalarTypes.Number) ||
-                            (types.HasFlag(ScalarTypes.Integer) && ScalarResolver.TryGetDouble(scalar, out var d) && double.IsFinite(d) && d == Math.Floor(d)),
-        ScalarKind.Bool => types.HasFlag(ScalarTypes.Boolean),
-        ScalarKind.Null => types.HasFlag(ScalarTypes.Null),
+        ScalarKind.Float => (types & ScalarTypes.Number) != 0 ||
+                            ((types & ScalarTypes.Integer) != 0 && ScalarResolver.TryGetDouble(scalar, out var d) && double.IsFinite(d) && d == Math.Floor(d)),
+        ScalarKind.Bool => (types & ScalarTypes.Boolean) != 0,
+        ScalarKind.Null => (types & ScalarTypes.Null) != 0,
         _ => false,
     };
 
@@ -448,7 +448,9 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
     {
         if (!_patterns.TryGetValue(pattern, out var regex))
         {
-            regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            // The patterns are Ward's own schema (linear, anchored), matched against one key at a time: compiled, with
+            // no timeout to check on every call.
+            regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
             _patterns[pattern] = regex;
         }
 
@@ -495,7 +497,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
 
     private static bool AcceptsString(Shape shape) => shape switch
     {
-        ScalarShape s => s.Types.HasFlag(ScalarTypes.String),
+        ScalarShape s => (s.Types & ScalarTypes.String) != 0,
         OneOfShape o => o.Options.Any(AcceptsString),
         _ => false,
     };
