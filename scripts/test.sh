@@ -25,7 +25,7 @@ while read -r project; do modules+=("$project"); done < <(sed -n 's|.*<Project P
 for module in "${modules[@]}"; do
   name=$(basename "$module")
   echo "== $name"
-  "$root/$module/bin/Release/net10.0/$name" -noLogo -result-trx "$results/$name.trx" || status=$?
+  "$root/$(dirname "$module")/bin/Release/net10.0/$name" -noLogo -result-trx "$results/$name.trx" || status=$?
 done
 
 # Totals from the test results themselves (xunit's TRX files), not from the runners' own summaries.
