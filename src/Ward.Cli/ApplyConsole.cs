@@ -7,11 +7,16 @@ namespace Ward.Cli;
 /// Shows an apply as it happens, on stderr: each step, then one line per service while waiting. On a terminal the
 /// service lines are redrawn in place; otherwise a line is printed whenever a service's state changes.
 /// </summary>
-internal sealed class ApplyConsole(bool live) : IApplyObserver
+/// <param name="live">Redraw the service lines in place (a terminal).</param>
+/// <param name="quietWhenConverged">Show nothing while every service has converged (a check that usually finds nothing to wait for).</param>
+internal sealed class ApplyConsole(bool live, bool quietWhenConverged = false) : IApplyObserver
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _lastShown = new(StringComparer.Ordinal);
     private int _drawnLines;
+
+    /// <summary>Whether nothing was shown yet (with <c>quietWhenConverged</c>: every service had converged all along).</summary>
+    public bool ShowedNothing => _drawnLines == 0 && _lastShown.Count == 0;
 
     public void StepStarted(PlanStep step)
     {
@@ -28,6 +33,11 @@ internal sealed class ApplyConsole(bool live) : IApplyObserver
 
     public void Waiting(IReadOnlyList<ServiceProgress> services)
     {
+        if (quietWhenConverged && ShowedNothing && services.All(s => s.Done))
+        {
+            return;
+        }
+
         lock (_gate)
         {
             if (live)

@@ -7,7 +7,9 @@ internal static class Destroyer
 {
     public static async Task DestroyAsync(IEngine engine, IReadOnlyList<ObservedObject> owned, CancellationToken token)
     {
-        await Task.WhenAll(owned.Where(o => o.Kind == ObjectKind.Service).Select(s => RemoveAsync(engine, s, token)));
+        var services = owned.Where(o => o.Kind == ObjectKind.Service).ToList();
+        await Task.WhenAll(services.Select(s => RemoveAsync(engine, s, token)));
+        await WaitForTasksToGoAsync(engine, [.. services.Select(s => s.Id)], token);
         await Task.WhenAll(owned.Where(o => o.Kind is ObjectKind.Secret or ObjectKind.Config).Select(s => RemoveAsync(engine, s, token)));
 
         // A network stays in use until the removed services' tasks have stopped: retry for a while.
@@ -25,6 +27,21 @@ internal static class Destroyer
                     await Task.Delay(500, token);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits (up to a minute) until no task of the removed services is left on any node. A network removed while a
+    /// worker still holds its sandbox frees its VXLAN id for the next network created, which that worker then cannot
+    /// join ("error creating vxlan interface: file exists"): an apply right after a destroy would fail.
+    /// </summary>
+    private static async Task WaitForTasksToGoAsync(IEngine engine, HashSet<string> serviceIds, CancellationToken token)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (serviceIds.Count > 0 && DateTime.UtcNow < deadline &&
+               (await engine.ListTasksAsync(null, token)).Any(t => serviceIds.Contains(t.ServiceId)))
+        {
+            await Task.Delay(250, token);
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class DockerEngine : IEngine, IDisposable
         IEnumerable<ObservedObject> objects = kind switch
         {
             ObjectKind.Service => (await _client.Swarm.ListServicesAsync(new ServiceListParameters { Filters = LabelFilter(stackNamespace) }, cancellationToken)).Select(ToService),
-            ObjectKind.Network => (await _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter(stackNamespace) }, cancellationToken)).Select(ToNetwork),
+            ObjectKind.Network => (await _client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter(stackNamespace) }, cancellationToken)).Where(n => !IsLeftover(n)).Select(ToNetwork),
             ObjectKind.Secret => (await _client.Secrets.ListAsync(cancellationToken)).Select(s => ToObserved(ObjectKind.Secret, s.ID, s.Version, Json.ToJson(s.Spec), s.Spec.Labels)),
             _ => (await _client.Configs.ListConfigsAsync(cancellationToken)).Select(c => ToObserved(ObjectKind.Config, c.ID, c.Version, Json.ToJson(c.Spec), c.Spec.Labels)),
         };
@@ -112,6 +112,14 @@ public sealed class DockerEngine : IEngine, IDisposable
             UpdateState = service.UpdateStatus?.State,
             UpdateMessage = service.UpdateStatus?.Message,
         };
+
+    /// <summary>
+    /// A manager lists the swarm's networks (from the cluster, without containers) and then those of its own engine
+    /// that the cluster does not list. A removed overlay network stays in the engine until its last task there has
+    /// stopped (up to the stop grace period): listed like a swarm network, but services can no longer use it, so an
+    /// apply right after a destroy must create it again rather than count on it.
+    /// </summary>
+    private static bool IsLeftover(NetworkResponse network) => network.Scope == "swarm" && network.Containers is not null;
 
     /// <summary>A network in the shape of its create body, so desired and observed compare field by field.</summary>
     private static ObservedObject ToNetwork(NetworkResponse network)

@@ -172,51 +172,64 @@ internal static class DeployCommands
     private static async Task<int> ApplyAsync(IEngine engine, string target, string? host, DeployInput input, ApplyOptions options, bool prune, bool yes, TimeSpan lockWait, CancellationToken token)
     {
         await EnsureManagerAsync(engine, token);
-        await using var held = await EnvironmentLock.AcquireAsync(engine, input.Spec.Name, options.Timeout + TimeSpan.FromMinutes(5), lockWait, TimeProvider.System, LockHolder.Current, IsAlive, token);
-        var observed = await StateReader.ReadAsync(engine, input.Spec.Name, token);
-        var plan = Planner.Make(input.Spec.Name, input.Desired, input.Nodes, observed, prune);
-        PlanPrinter.Text(Console.Error, plan, target, Terminal.UseColor("auto"));
-        if (!plan.HasChanges)
-        {
-            Console.Error.WriteLine("ward: nothing to do");
-            return ExitCodes.Ok;
-        }
-
-        if (!yes && Terminal.IsInteractive && !Confirm("Apply these changes?"))
-        {
-            Console.Error.WriteLine("ward: nothing applied");
-            return ExitCodes.Failed;
-        }
-
-        if (!await LocalImages.EnsureAsync(input, EngineSelection.Resolve(host).Endpoint, token))
-        {
-            return ExitCodes.Failed;
-        }
-
-        var observer = new ApplyConsole(live: Terminal.IsInteractive);
         try
         {
-            var result = await new Applier(engine, TimeProvider.System).ApplyAsync(plan, options, observer, token);
-            switch (result.Outcome)
+            await using var held = await EnvironmentLock.AcquireAsync(engine, input.Spec.Name, options.Timeout + TimeSpan.FromMinutes(5), lockWait, TimeProvider.System, LockHolder.Current, IsAlive, token);
+            var observed = await StateReader.ReadAsync(engine, input.Spec.Name, token);
+            var plan = Planner.Make(input.Spec.Name, input.Desired, input.Nodes, observed, prune);
+            PlanPrinter.Text(Console.Error, plan, target, Terminal.UseColor("auto"));
+            if (!plan.HasChanges)
             {
-                case ApplyOutcome.Converged when result.Problems.Count == 0:
-                    Console.Error.WriteLine($"ward: {input.Spec.Name} converged in {result.Elapsed.TotalSeconds:0.0} s: {result.Services.Count} services, {result.Services.Sum(s => s.Running)} tasks running");
+                // An earlier apply may have been stopped (killed, Ctrl-C) before its services converged: with nothing
+                // left to change, apply still ends only when they have. Quiet when they have already.
+                var console = new ApplyConsole(live: Terminal.IsInteractive, quietWhenConverged: true);
+                var settled = await new ConvergenceWatcher(engine, TimeProvider.System).WaitAsync(input.Spec.Name, options, console, 0, token);
+                if (settled.Outcome == ApplyOutcome.Converged && console.ShowedNothing)
+                {
+                    Console.Error.WriteLine("ward: nothing to do");
                     return ExitCodes.Ok;
-                default:
-                    Console.Error.WriteLine($"ward: {input.Spec.Name} {(result.Outcome == ApplyOutcome.TimedOut ? "did not converge in time" : "failed")} after {result.Elapsed.TotalSeconds:0.0} s:");
-                    foreach (var problem in result.Problems)
-                    {
-                        Console.Error.WriteLine($"  {problem}");
-                    }
+                }
 
-                    return ExitCodes.Failed;
+                return Report(input, settled);
             }
+
+            if (!yes && Terminal.IsInteractive && !Confirm("Apply these changes?"))
+            {
+                Console.Error.WriteLine("ward: nothing applied");
+                return ExitCodes.Failed;
+            }
+
+            if (!await LocalImages.EnsureAsync(input, EngineSelection.Resolve(host).Endpoint, token))
+            {
+                return ExitCodes.Failed;
+            }
+
+            var observer = new ApplyConsole(live: Terminal.IsInteractive);
+            return Report(input, await new Applier(engine, TimeProvider.System).ApplyAsync(plan, options, observer, token));
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+            // Wherever Ctrl-C lands (waiting for the lock, copying images, applying, converging), the lock is released.
             Console.Error.WriteLine("ward: interrupted. Every change made so far is complete and consistent; run ward apply again to finish.");
             return ExitCodes.Interrupted;
         }
+    }
+
+    private static int Report(DeployInput input, ApplyResult result)
+    {
+        if (result.Outcome == ApplyOutcome.Converged && result.Problems.Count == 0)
+        {
+            Console.Error.WriteLine($"ward: {input.Spec.Name} converged in {result.Elapsed.TotalSeconds:0.0} s: {result.Services.Count} services, {result.Services.Sum(s => s.Running)} tasks running");
+            return ExitCodes.Ok;
+        }
+
+        Console.Error.WriteLine($"ward: {input.Spec.Name} {(result.Outcome == ApplyOutcome.TimedOut ? "did not converge in time" : "failed")} after {result.Elapsed.TotalSeconds:0.0} s:");
+        foreach (var problem in result.Problems)
+        {
+            Console.Error.WriteLine($"  {problem}");
+        }
+
+        return ExitCodes.Failed;
     }
 
     private static async Task EnsureManagerAsync(IEngine engine, CancellationToken token)
@@ -226,7 +239,7 @@ internal static class DeployCommands
         {
             throw new NotSwarmManagerException(info.SwarmState == "inactive"
                 ? "the engine is not part of a swarm. Initialise one with `docker swarm init` (or `./ward cluster up` for a local cluster), or point DOCKER_HOST at a swarm manager"
-                : $"the engine is a swarm {info.SwarmState} worker, not a manager; point DOCKER_HOST (or --host) at a manager");
+                : $"the engine is {(info.SwarmState == "active" ? "a worker of a swarm" : $"in swarm state {info.SwarmState}")}, not a manager, and only a manager can deploy. Point --host (or DOCKER_HOST) at a manager, or make this node one from a manager (`docker node promote`, or ward node promote NODE); an engine in no swarm becomes a manager with `docker swarm init`");
         }
     }
 

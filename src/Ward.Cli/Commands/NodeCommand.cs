@@ -113,7 +113,33 @@ internal static class NodeCommand
             {
                 await Task.Delay(200, token);
             }
+            catch (EngineRequestException e) when (e.Message.Contains("DeadlineExceeded", StringComparison.Ordinal))
+            {
+                // The change goes through the managers' Raft log. When it cannot commit in time (with two managers, a
+                // demotion often cannot at first) the swarm gives up waiting but may still make it: watch the node.
+                Console.Error.WriteLine($"ward: {EnvironmentStatus.NodeName(node)}: the swarm did not confirm the change within its deadline; waiting up to 2 minutes for it to show");
+                return await WaitForSpecAsync(engine, node.Id, spec, EnvironmentStatus.NodeName(node), token);
+            }
         }
+    }
+
+    private static async Task<int> WaitForSpecAsync(IEngine engine, string id, JsonObject spec, string name, CancellationToken token)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(2000, token);
+            if ((await engine.ListNodesAsync(token)).FirstOrDefault(n => n.Id == id) is { } node &&
+                node.Role == spec["Role"]?.GetValue<string>() && node.Availability == spec["Availability"]?.GetValue<string>() &&
+                node.Labels.Count == ((JsonObject)spec["Labels"]!).Count && ((JsonObject)spec["Labels"]!).All(l => node.Labels.GetValueOrDefault(l.Key) == l.Value?.GetValue<string>()))
+            {
+                Console.Error.WriteLine($"ward: {name}: role {spec["Role"]}, availability {spec["Availability"]}");
+                return ExitCodes.Ok;
+            }
+        }
+
+        Console.Error.WriteLine($"ward: {name}: the swarm has not made the change after 2 minutes; its managers cannot commit changes (see ward node ls: are they all reachable?)");
+        return ExitCodes.Failed;
     }
 
     private static async Task<int> WithEngine(string? host, Func<IEngine, Task<int>> run)

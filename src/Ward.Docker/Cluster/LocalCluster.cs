@@ -39,19 +39,22 @@ public sealed class LocalCluster(ClusterLayout layout, IClusterProgress progress
     /// </summary>
     public async Task UpAsync(int workers, CancellationToken cancellationToken)
     {
-        if (Load(Layout.StateDirectory) is { } existing && existing.Nodes.Count(n => n.Role == "worker") == workers && await IsHealthyAsync(existing, cancellationToken))
+        var recorded = Load(Layout.StateDirectory);
+        if (recorded is not null && recorded.Nodes.Count(n => n.Role == "worker") == workers && await IsHealthyAsync(recorded, cancellationToken))
         {
-            Layout = existing;
-            progress.Report($"the cluster is up: {existing.Nodes.Count} nodes on {existing.Bridge} ({existing.Subnet})");
+            Layout = recorded;
+            progress.Report($"the cluster is up: {recorded.Nodes.Count} nodes on {recorded.Bridge} ({recorded.Subnet})");
             return;
         }
 
-        await CheckHostAsync(cancellationToken);
-        var fresh = Load(Layout.StateDirectory) is null;
+        // A recorded cluster is repaired on its own bridge and subnet, which are the ones to check against the host.
+        var fresh = recorded is null;
         if (!fresh)
         {
-            Layout = Load(Layout.StateDirectory)!;
+            Layout = recorded!;
         }
+
+        await CheckHostAsync(cancellationToken);
 
         var nodes = Layout.Nodes.Count > 0 ? Layout.Nodes : [Layout.NewNode("manager-1", "manager", "medium", 0)];
         for (var i = nodes.Count(n => n.Role == "worker") + 1; i <= workers; i++)
