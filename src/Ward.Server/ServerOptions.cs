@@ -44,11 +44,20 @@ public sealed class ServerOptions
 }
 
 /// <summary>Checks the options at start and names the exact setting that is wrong.</summary>
-public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+/// <param name="configuration">The server's configuration, for the listen addresses (urls), which are not a Ward:* key.</param>
+public sealed class ServerOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<ServerOptions>
 {
     public ValidateOptionsResult Validate(string? name, ServerOptions options)
     {
         var failures = new List<string>();
+        foreach (var url in (configuration?["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (ListenAddressProblem(url) is { } problem)
+            {
+                failures.Add($"urls (--urls) has '{url}': {problem}; give addresses such as http://127.0.0.1:8080, separated by ';'");
+            }
+        }
+
         if (options.StoreProvider is not ("sqlite" or "postgres"))
         {
             failures.Add($"Ward:StoreProvider is '{options.StoreProvider}'; allowed are sqlite and postgres");
@@ -57,6 +66,23 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.StoreProvider == "postgres" && string.IsNullOrWhiteSpace(options.StoreConnectionString))
         {
             failures.Add("Ward:StoreConnectionString is required when Ward:StoreProvider is postgres");
+        }
+
+        if (options.StoreProvider == "postgres" && !string.IsNullOrWhiteSpace(options.StoreConnectionString) && ConnectionStringProblem(options.StoreConnectionString) is { } connectionProblem)
+        {
+            // The message never repeats the connection string: it may hold a password.
+            failures.Add($"Ward:StoreConnectionString is not a usable PostgreSQL connection string: {connectionProblem}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.EngineHost) &&
+            !(Uri.TryCreate(options.EngineHost, UriKind.Absolute, out var engine) && engine.Scheme is "unix" or "tcp" or "http" or "https" or "npipe"))
+        {
+            failures.Add($"Ward:EngineHost is '{options.EngineHost}'; give unix:///path/to/docker.sock or tcp://host:port");
+        }
+
+        if (options.LockoutDuration < TimeSpan.FromSeconds(1) || options.LockoutDuration > TimeSpan.FromDays(7))
+        {
+            failures.Add($"Ward:LockoutDuration is {options.LockoutDuration}; allowed is 00:00:01 to 7.00:00:00");
         }
 
         if (options.StoreProvider == "sqlite" && string.IsNullOrWhiteSpace(options.DataDirectory))
@@ -90,5 +116,44 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Why Kestrel could not listen on an address, or null when it can.</summary>
+    private static string? ListenAddressProblem(string url)
+    {
+        BindingAddress address;
+        try
+        {
+            address = BindingAddress.Parse(url);
+        }
+        catch (FormatException)
+        {
+            return "it is not an address";
+        }
+
+        if (address.Scheme is not ("http" or "https"))
+        {
+            return $"the scheme is '{address.Scheme}', not http or https";
+        }
+
+        if (!address.IsUnixPipe && (string.IsNullOrEmpty(address.Host) || address.Port is < 0 or > 65535))
+        {
+            return "the host or port is missing or out of range";
+        }
+
+        return address.PathBase.Length > 0 ? "an address to listen on has no path" : null;
+    }
+
+    private static string? ConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(builder.Host) ? "it names no Host" : null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            return e.Message;
+        }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Ward.Server.Api;
 using Ward.Server.Auth;
@@ -25,6 +26,10 @@ public static partial class WardServer
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+
+        // The slim builder leaves HTTPS out; without this, --urls https://... fails at start whatever certificate
+        // Kestrel is given (Kestrel:Certificates:Default:Path and friends).
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Configuration.AddEnvironmentVariables("WARD_SERVER_");
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
         {
@@ -39,7 +44,8 @@ public static partial class WardServer
         var services = builder.Services;
         services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
+        // Tried, so that tests can give the server their own clock and engine (in the configure callback above).
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
@@ -49,7 +55,7 @@ public static partial class WardServer
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SecretVault>();
         services.AddSingleton<SetupState>();
-        services.AddSingleton<EngineAccess>();
+        services.TryAddSingleton<EngineAccess>();
         services.AddSingleton<EnvironmentService>();
         services.AddSingleton<OperationRunner>();
         services.AddSingleton<StatusCache>();
@@ -63,6 +69,10 @@ public static partial class WardServer
             o.HeaderName = CsrfHeader;
             o.Cookie.Name = "ward.csrf";
             o.Cookie.SameSite = SameSiteMode.Strict;
+
+            // Secure over https. Not "Always": antiforgery then refuses every plain-http request, which is what Ward
+            // sees behind a TLS-terminating proxy (the session cookie's Secure follows Ward:SecureCookies).
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddAuthentication(o =>
             {
@@ -120,12 +130,13 @@ public static partial class WardServer
             {
                 operation.Extensions ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>();
                 operation.Extensions["x-ward-role"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(role.Minimum)!);
-                operation.Extensions["x-ward-scope"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(role.SessionOnly ? "session" : role.EnvironmentRouteValue is null ? "global" : "environment")!);
+                operation.Extensions["x-ward-scope"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(role.Scope)!);
             }
             else
             {
                 operation.Extensions ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>();
                 operation.Extensions["x-ward-role"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create("anonymous")!);
+                operation.Extensions["x-ward-scope"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create("public")!);
             }
 
             return Task.CompletedTask;
@@ -177,15 +188,42 @@ public static partial class WardServer
         await app.RunAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Checks the settings, migrates the store and opens first-run setup when there is no user. A wrong setting, or a
+    /// store that cannot be opened, is an <see cref="OptionsValidationException"/> naming the setting.
+    /// </summary>
     public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken)
     {
-        var store = app.Services.GetRequiredService<StoreOptions>();
-        await store.MigrateAsync(cancellationToken);
-        await using var db = store.CreateContext();
-        if (!await db.Users.AnyAsync(cancellationToken))
+        ServerOptions options;
+        try
         {
-            var code = app.Services.GetRequiredService<SetupState>().Begin();
-            LogSetup(app.Logger, code);
+            options = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value of the wrong type (Ward:IdleTimeout=soon): the binder's message names the key; say it first, as
+            // every other failure does.
+            var key = System.Text.RegularExpressions.Regex.Match(e.Message, "at '([^']+)'") is { Success: true } match ? match.Groups[1].Value : ServerOptions.Section;
+            throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions), [$"{key}: {e.Message}"]);
+        }
+
+        var store = app.Services.GetRequiredService<StoreOptions>();
+        try
+        {
+            await store.MigrateAsync(cancellationToken);
+            await using var db = store.CreateContext();
+            if (!await db.Users.AnyAsync(cancellationToken))
+            {
+                var code = app.Services.GetRequiredService<SetupState>().Begin();
+                LogSetup(app.Logger, code);
+            }
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException { InnerException: System.Data.Common.DbException })
+        {
+            var failure = options.StoreProvider == "postgres"
+                ? $"Ward:StoreConnectionString: cannot open the PostgreSQL store: {e.Message}"
+                : $"Ward:DataDirectory: cannot open the SQLite store in {options.DataDirectory}: {e.Message}";
+            throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions), [failure]);
         }
     }
 

@@ -24,11 +24,11 @@ public static class EnvironmentEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var environments = api.MapGroup("/environments").WithTags("Environments");
-        environments.MapGet("/", ListAsync).WithSummary("Environments you may see, with their readiness and health").Requires(Roles.Viewer);
+        environments.MapGet("/", ListAsync).WithSummary("Environments you may see, with their readiness and health").RequiresAnywhere(Roles.Viewer);
         environments.MapPost("/", RegisterAsync).WithSummary("Register an environment from its file").Requires(Roles.Admin);
         environments.MapGet("/{name}", ShowAsync).WithSummary("An environment: its file, kind and version").Requires(Roles.Viewer, "name");
         environments.MapPut("/{name}", UpdateAsync).WithSummary("Replace an environment's file (send the version you read)").Requires(Roles.Admin, "name");
-        environments.MapDelete("/{name}", RemoveAsync).WithSummary("Unregister an environment (its swarm objects stay; destroy them first)").Requires(Roles.Admin, "name");
+        environments.MapDelete("/{name}", RemoveAsync).WithSummary("Unregister an environment (its swarm objects stay; destroy them first); ?version= refuses a stale read").Requires(Roles.Admin, "name");
         environments.MapGet("/{name}/findings", FindingsAsync).WithSummary("Readiness findings, explained and located").Requires(Roles.Viewer, "name");
         environments.MapPost("/{name}/plans", PlanAsync).WithSummary("What an apply would change, field by field").Requires(Roles.Deployer, "name");
         environments.MapPost("/{name}/applies", ApplyAsync).WithSummary("Start an apply as a long-running operation").Requires(Roles.Deployer, "name");
@@ -49,7 +49,7 @@ public static class EnvironmentEndpoints
             fileName = e.FileName,
             version = e.Version,
             updatedAt = e.UpdatedAt,
-            verdict = status.Get(e.Name)?.Report?.Verdict.ToString().ToLowerInvariant() ?? "unknown",
+            verdict = status.Get(e.Name)?.Report is { } report ? StatusCache.Health(report) : "unknown",
         }));
     }
 
@@ -143,7 +143,7 @@ public static class EnvironmentEndpoints
         return Results.Ok(Describe(stored));
     }
 
-    private static async Task<IResult> RemoveAsync(string name, HttpContext context, StoreOptions store, StatusCache status, AuditLog audit)
+    private static async Task<IResult> RemoveAsync(string name, long? version, HttpContext context, StoreOptions store, StatusCache status, AuditLog audit)
     {
         await using var db = store.CreateContext();
         var stored = await db.Environments.FirstOrDefaultAsync(e => e.Name == name, context.RequestAborted);
@@ -152,9 +152,22 @@ public static class EnvironmentEndpoints
             return NotFound(name);
         }
 
+        if (version is { } read)
+        {
+            db.Entry(stored).Property(e => e.Version).OriginalValue = read;
+        }
+
         db.Environments.Remove(stored);
         db.Secrets.RemoveRange(db.Secrets.Where(s => s.Environment == name));
-        await db.SaveChangesAsync(context.RequestAborted);
+        try
+        {
+            await db.SaveChangesAsync(context.RequestAborted);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.Stale($"environment {name}");
+        }
+
         status.Forget(name);
         await audit.RecordAsync(context, (await Access.PrincipalAsync(context))!, "environment-removed", $"environment {name}", before: Describe(stored));
         return Results.NoContent();

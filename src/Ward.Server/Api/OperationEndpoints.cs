@@ -12,8 +12,10 @@ public static class OperationEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var operations = api.MapGroup("/operations").WithTags("Operations");
-        operations.MapGet("/{id:guid}", ShowAsync).WithSummary("An operation, with every progress event so far").Requires(Roles.Viewer);
-        operations.MapGet("/{id:guid}/events", FollowAsync).WithSummary("The operation's progress as server-sent events, until it ends").Requires(Roles.Viewer);
+        // Anyone who may see an environment may follow its operations (a deployer of one environment follows the apply
+        // they started); the operation's environment is checked once it is read.
+        operations.MapGet("/{id:guid}", ShowAsync).WithSummary("An operation, with every progress event so far").RequiresAnywhere(Roles.Viewer);
+        operations.MapGet("/{id:guid}/events", FollowAsync).WithSummary("The operation's progress as server-sent events, until it ends").RequiresAnywhere(Roles.Viewer);
     }
 
     private static async Task<IResult> ShowAsync(Guid id, HttpContext context, StoreOptions store, OperationRunner runner)
@@ -25,7 +27,10 @@ public static class OperationEndpoints
             return Problems.NotFound("operation_not_found", $"there is no operation {id}");
         }
 
-        var events = runner.Live(id) is { } live ? JsonSerializer.SerializeToElement(live.Events, JsonSerializerOptions.Web) : JsonDocument.Parse(operation.EventsJson).RootElement;
+        // A finished operation's stored events are complete; a running one's are in memory.
+        var events = operation.FinishedAt is null && runner.Live(id) is { } live
+            ? JsonSerializer.SerializeToElement(live.Events, JsonSerializerOptions.Web)
+            : JsonDocument.Parse(operation.EventsJson).RootElement;
         return Results.Ok(new
         {
             id = operation.Id,
@@ -63,6 +68,8 @@ public static class OperationEndpoints
             return;
         }
 
+        // No longer in memory: finished, and stored with every event. Read it again, as it may have finished since.
+        operation = await db.Operations.AsNoTracking().FirstAsync(o => o.Id == id, context.RequestAborted);
         foreach (var item in JsonSerializer.Deserialize<List<JsonElement>>(operation.EventsJson) ?? [])
         {
             var type = item.TryGetProperty("type", out var t) ? t.GetString() : "event";

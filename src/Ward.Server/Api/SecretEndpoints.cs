@@ -9,7 +9,8 @@ namespace Ward.Server.Api;
 /// <summary>Secrets: create and rotate. Values are write-only: no response, log line or audit entry ever holds one.</summary>
 public static class SecretEndpoints
 {
-    public sealed record SetSecretRequest(string Value);
+    /// <summary>A new value; <c>Version</c>, when given, is the secret's version as read, and a stale one is refused.</summary>
+    public sealed record SetSecretRequest(string Value, long? Version);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -73,15 +74,32 @@ public static class SecretEndpoints
         var created = secret is null;
         if (secret is null)
         {
+            if (request.Version is { } expected && expected != 0)
+            {
+                return Problems.Stale($"secret {name}/{key}");
+            }
+
             secret = new StoredSecret { Environment = name, Key = key, ProtectedValue = "", ContentHash = "" };
             db.Secrets.Add(secret);
+        }
+        else if (request.Version is { } read)
+        {
+            db.Entry(secret).Property(s => s.Version).OriginalValue = read;
         }
 
         secret.ProtectedValue = vault.Protect(request.Value);
         secret.ContentHash = SecretVault.Fingerprint(request.Value);
         secret.UpdatedAt = time.GetUtcNow();
         secret.UpdatedBy = principal.UserName;
-        await db.SaveChangesAsync(context.RequestAborted);
+        try
+        {
+            await db.SaveChangesAsync(context.RequestAborted);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.Stale($"secret {name}/{key}");
+        }
+
         await audit.RecordAsync(context, principal, created ? "secret-created" : "secret-rotated", $"secret {name}/{key}", after: new { key, version = secret.Version });
         return Results.Ok(new { key, version = secret.Version, updatedAt = secret.UpdatedAt, next = "apply the environment to move its services to the new value" });
     }

@@ -33,8 +33,8 @@ public static class SessionEndpoints
         api.MapPost("/session", SignInAsync).WithSummary("Sign in (user name, password, and a TOTP code when required)").AllowAnonymous().RequireRateLimiting("sign-in");
         api.MapGet("/session", CurrentAsync).WithSummary("Who is signed in, their roles, and the CSRF token for the console").AllowAnonymous();
         api.MapDelete("/session", SignOutAsync).WithSummary("Sign out").AllowAnonymous();
-        api.MapPost("/session/totp", EnrollAsync).WithSummary("Start two-factor enrolment: a new TOTP secret and its otpauth URI").AllowAnonymous();
-        api.MapPost("/session/totp/confirm", ConfirmAsync).WithSummary("Finish two-factor enrolment with a code from the authenticator").AllowAnonymous();
+        api.MapPost("/session/totp", EnrollAsync).WithSummary("Start two-factor enrolment: a new TOTP secret and its otpauth URI").RequiresSignInCookie();
+        api.MapPost("/session/totp/confirm", ConfirmAsync).WithSummary("Finish two-factor enrolment with a code from the authenticator").RequiresSignInCookie();
     }
 
     private static async Task<IResult> SetupAsync(SetupRequest request, HttpContext context, SetupState setup, StoreOptions store, AuditLog audit, TimeProvider time)
@@ -220,7 +220,8 @@ public static class SessionEndpoints
 
     private static async Task<User?> EnrollingUserAsync(HttpContext context, StoreOptions store)
     {
-        if (context.User.Identity?.IsAuthenticated != true || !Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
+        // Only a console session: an API token must never reset its user's second factor or become a session.
+        if (!Access.IsCookieSession(context.User) || !Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
         {
             return null;
         }

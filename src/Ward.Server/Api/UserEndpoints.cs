@@ -14,7 +14,8 @@ public static class UserEndpoints
 
     public sealed record UpdateUserRequest(string? DisplayName, string? Password, bool? Disabled, long Version);
 
-    public sealed record GrantRequest(string Role, string? Environment);
+    /// <summary>A role to give; <c>Version</c> is the user's version as read (a user's roles are part of the user).</summary>
+    public sealed record GrantRequest(string Role, string? Environment, long Version);
 
     public sealed record CreateTokenRequest(string Name, string Role, string? Environment, int? ExpiresInDays);
 
@@ -24,8 +25,8 @@ public static class UserEndpoints
         users.MapGet("/", ListAsync).WithSummary("Users and their roles").Requires(Roles.Admin);
         users.MapPost("/", CreateAsync).WithSummary("Create a user (they enrol their own second factor at first sign-in when required)").Requires(Roles.Admin);
         users.MapPut("/{id:guid}", UpdateAsync).WithSummary("Change a user's name, password or whether they may sign in (send the version you read)").Requires(Roles.Admin);
-        users.MapPost("/{id:guid}/grants", GrantAsync).WithSummary("Give a user a role, globally or in one environment").Requires(Roles.Admin);
-        users.MapDelete("/{id:guid}/grants/{grantId:guid}", RevokeAsync).WithSummary("Take a role away").Requires(Roles.Admin);
+        users.MapPost("/{id:guid}/grants", GrantAsync).WithSummary("Give a user a role, globally or in one environment (send the user's version you read)").Requires(Roles.Admin);
+        users.MapDelete("/{id:guid}/grants/{grantId:guid}", RevokeAsync).WithSummary("Take a role away (send the user's version you read as ?version=)").Requires(Roles.Admin);
 
         var tokens = api.MapGroup("/tokens").WithTags("Tokens");
         tokens.MapGet("/", TokensAsync).WithSummary("Your API tokens (never their values)").RequiresSession();
@@ -135,7 +136,7 @@ public static class UserEndpoints
         }
 
         await using var db = store.CreateContext();
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, context.RequestAborted);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, context.RequestAborted);
         if (user is null)
         {
             return Problems.NotFound("user_not_found", $"there is no user {id}");
@@ -148,13 +149,37 @@ public static class UserEndpoints
 
         var grant = new RoleGrant { UserId = id, Role = request.Role!, Environment = request.Environment };
         db.RoleGrants.Add(grant);
-        await db.SaveChangesAsync(context.RequestAborted);
+        if (!await SaveWithUserVersionAsync(db, user, request.Version, context.RequestAborted))
+        {
+            return Problems.Stale($"user {user.UserName}");
+        }
+
         cache.Forget(id);
         await audit.RecordAsync(context, caller, "role-granted", $"user {user.UserName}", after: new { role = grant.Role, environment = grant.Environment });
-        return Results.Created($"/api/v1/users/{id}/grants/{grant.Id}", new { id = grant.Id, role = grant.Role, environment = grant.Environment });
+        return Results.Created($"/api/v1/users/{id}/grants/{grant.Id}", new { id = grant.Id, role = grant.Role, environment = grant.Environment, userVersion = user.Version });
     }
 
-    private static async Task<IResult> RevokeAsync(Guid id, Guid grantId, HttpContext context, StoreOptions store, PrincipalCache cache, AuditLog audit)
+    /// <summary>
+    /// Saves a change to a user's roles as a change of the user: at the version the caller read, which it then bumps,
+    /// so two admins changing one user's roles at once conflict instead of both winning.
+    /// </summary>
+    private static async Task<bool> SaveWithUserVersionAsync(WardDbContext db, User user, long version, CancellationToken cancellationToken)
+    {
+        var entry = db.Entry(user).Property(u => u.Version);
+        entry.OriginalValue = version;
+        entry.IsModified = true;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<IResult> RevokeAsync(Guid id, Guid grantId, long version, HttpContext context, StoreOptions store, PrincipalCache cache, AuditLog audit)
     {
         await using var db = store.CreateContext();
         var grant = await db.RoleGrants.FirstOrDefaultAsync(g => g.Id == grantId && g.UserId == id, context.RequestAborted);
@@ -174,8 +199,17 @@ public static class UserEndpoints
             return Problems.Conflict("last_owner", "this is the last owner; give someone else the owner role first");
         }
 
+        if (await db.Users.FirstOrDefaultAsync(u => u.Id == id, context.RequestAborted) is not { } user)
+        {
+            return Problems.NotFound("user_not_found", $"there is no user {id}");
+        }
+
         db.RoleGrants.Remove(grant);
-        await db.SaveChangesAsync(context.RequestAborted);
+        if (!await SaveWithUserVersionAsync(db, user, version, context.RequestAborted))
+        {
+            return Problems.Stale($"user {user.UserName}");
+        }
+
         cache.Forget(id);
         await audit.RecordAsync(context, caller, "role-revoked", $"user {id}", before: new { role = grant.Role, environment = grant.Environment });
         return Results.NoContent();

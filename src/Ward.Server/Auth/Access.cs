@@ -52,6 +52,49 @@ public static class Access
             return await next(invocation);
         });
 
+    /// <summary>
+    /// Lets through callers who hold at least <paramref name="minimum"/> globally or in any one environment (a token: in
+    /// its environment); the endpoint itself limits what it shows to the environments the caller may see.
+    /// </summary>
+    public static TBuilder RequiresAnywhere<TBuilder>(this TBuilder builder, string minimum)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiredRole(minimum, null) { Anywhere = true }).AddEndpointFilter(async (invocation, next) =>
+        {
+            var principal = await PrincipalAsync(invocation.HttpContext);
+            if (principal is null)
+            {
+                return Problems.Unauthorized();
+            }
+
+            var role = principal.RoleAnywhere;
+            return Roles.AtLeast(role, minimum)
+                ? await next(invocation)
+                : Problems.Forbidden($"this needs the role {minimum} in at least one environment; you have {role ?? "none"}");
+        });
+
+    /// <summary>
+    /// A signed-in console session at any stage, including one that still has to enrol its second factor; never an API
+    /// token (a token must not be able to change its user's second factor or turn itself into a session).
+    /// </summary>
+    public static TBuilder RequiresSignInCookie<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiredRole(SignedIn, null) { SessionOnly = true }).AddEndpointFilter(async (invocation, next) =>
+        {
+            var user = invocation.HttpContext.User;
+            if (user.Identity?.IsAuthenticated != true)
+            {
+                return Problems.Unauthorized("sign in first");
+            }
+
+            return IsCookieSession(user) ? await next(invocation) : Problems.Forbidden("this needs a signed-in session, not an API token");
+        });
+
+    /// <summary>The least "role" of endpoints that any signed-in session may use, whatever its roles.</summary>
+    public const string SignedIn = "signed-in";
+
+    public static bool IsCookieSession(ClaimsPrincipal user) =>
+        user.Identity is { IsAuthenticated: true, AuthenticationType: Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme };
+
     /// <summary>Only signed-in people (not tokens): managing tokens and sessions.</summary>
     public static TBuilder RequiresSession<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
@@ -71,4 +114,10 @@ public static class Access
 public sealed record RequiredRole(string Minimum, string? EnvironmentRouteValue)
 {
     public bool SessionOnly { get; init; }
+
+    /// <summary>The role is needed globally or in any one environment (the endpoint shows only what the caller may see).</summary>
+    public bool Anywhere { get; init; }
+
+    /// <summary>The OpenAPI x-ward-scope: session, any-environment, global or environment.</summary>
+    public string Scope => SessionOnly ? "session" : Anywhere ? "any-environment" : EnvironmentRouteValue is null ? "global" : "environment";
 }

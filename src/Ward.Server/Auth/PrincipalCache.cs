@@ -54,6 +54,12 @@ public sealed class PrincipalCache(StoreOptions store, TimeProvider time)
             var stored = await context.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash && !t.Revoked, cancellationToken);
             cached = (stored is null ? null : new TokenEntry(stored.Id, stored.UserId, stored.Role, stored.Environment, stored.ExpiresAt), now + Lifetime);
             _tokens[hash] = cached;
+            if (stored is not null && stored.ExpiresAt > now)
+            {
+                // "Last used" to within the cache's lifetime: one write per token and replica at most every few seconds.
+                // Not a change of the token, so its version stays.
+                await context.ApiTokens.Where(t => t.Id == stored.Id).ExecuteUpdateAsync(t => t.SetProperty(x => x.LastUsedAt, now), cancellationToken);
+            }
         }
 
         if (cached.Entry is not { } entry || entry.ExpiresAt <= now)

@@ -35,6 +35,12 @@ public sealed record WardPrincipal(Guid UserId, string UserName, IReadOnlyList<G
         return ViaToken ? Roles.Lower(best, TokenRole) : best;
     }
 
+    /// <summary>The highest role the caller may use in some environment or globally, capped by the token.</summary>
+    public string? RoleAnywhere =>
+        ViaToken && TokenEnvironment is not null
+            ? RoleIn(TokenEnvironment)
+            : Grants.Select(g => RoleIn(g.Environment)).OrderByDescending(Roles.Rank).FirstOrDefault();
+
     /// <summary>The highest role anywhere (for two-factor requirements and menus).</summary>
     public string? HighestRole => Grants.Select(g => g.Role).OrderByDescending(Roles.Rank).FirstOrDefault();
 

@@ -21,6 +21,12 @@ public sealed partial class OperationRunner(EngineAccess engine, EnvironmentServ
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// How long a finished operation stays in memory: a follower that read it as running a moment ago still reaches it.
+    /// After that it is served from the store, which holds every event by then.
+    /// </summary>
+    internal static readonly TimeSpan FinishedRetention = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<Guid, LiveOperation> _live = new();
 
     /// <summary>An operation in progress: its events so far and the readers following it.</summary>
@@ -58,13 +64,25 @@ public sealed partial class OperationRunner(EngineAccess engine, EnvironmentServ
             }
         }
 
-        public void Finish()
+        /// <summary>The event <see cref="Add"/> would publish next, numbered but not yet published.</summary>
+        public OperationEvent Next(string type, object data, DateTimeOffset at)
         {
             lock (_gate)
             {
+                return new OperationEvent(_events.Count + 1, at, type, data);
+            }
+        }
+
+        /// <summary>Publishes the last event (made by <see cref="Next"/>) and ends the operation for its followers.</summary>
+        public void Finish(OperationEvent last)
+        {
+            lock (_gate)
+            {
+                _events.Add(last);
                 Finished = true;
                 foreach (var follower in _followers)
                 {
+                    follower.Writer.TryWrite(last);
                     follower.Writer.TryComplete();
                 }
             }
@@ -163,20 +181,36 @@ public sealed partial class OperationRunner(EngineAccess engine, EnvironmentServ
             (state, summary) = ("failed", "internal error; see the server log");
         }
 
-        live.Add("result", new { state, summary }, time.GetUtcNow());
+        // The operation is stored as finished before anyone hears its result: a client that reads it after the
+        // result event must never find it still running.
+        var last = live.Next("result", new { state, summary }, time.GetUtcNow());
         operation.State = state;
         operation.Summary = summary;
         operation.FinishedAt = time.GetUtcNow();
-        operation.EventsJson = JsonSerializer.Serialize(live.Events, Json);
-        await using (var context = store.CreateContext())
+        operation.EventsJson = JsonSerializer.Serialize<IReadOnlyList<OperationEvent>>([.. live.Events, last], Json);
+        try
         {
+            await using var context = store.CreateContext();
             context.Operations.Update(operation);
             await context.SaveChangesAsync();
         }
+        catch (Exception e)
+        {
+            // Followers must still hear the end, or they would wait forever.
+            LogSaveFailed(logger, operation.Id, e);
+        }
 
-        live.Finish();
+        live.Finish(last);
+        _ = ForgetLaterAsync(operation.Id);
         await status.RefreshAsync(environment.Spec.Name, CancellationToken.None);
         await onFinished(operation);
+    }
+
+    /// <summary>Drops a finished operation from memory after <see cref="FinishedRetention"/>, so memory does not grow with every apply.</summary>
+    private async Task ForgetLaterAsync(Guid id)
+    {
+        await Task.Delay(FinishedRetention, time, CancellationToken.None);
+        _live.TryRemove(id, out _);
     }
 
     /// <summary>Turns the applier's callbacks into operation events.</summary>
@@ -194,6 +228,9 @@ public sealed partial class OperationRunner(EngineAccess engine, EnvironmentServ
 
         public void Note(string message) => live.Add("note", new { message }, time.GetUtcNow());
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Apply operation {Id} finished but could not be saved")]
+    private static partial void LogSaveFailed(ILogger logger, Guid id, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Apply operation {Id} crashed")]
     private static partial void LogApplyCrashed(ILogger logger, Guid id, Exception exception);

@@ -71,11 +71,18 @@ public sealed partial class StatusCache(EngineAccess engine, StoreOptions store,
         }
     }
 
+    /// <summary>
+    /// The health word the API reports: the swarm's verdict, except that an environment with no service on the swarm is
+    /// "not-deployed" (nothing to be converged, degraded or failed), not "converged".
+    /// </summary>
+    public static string Health(EnvironmentStatusReport report) =>
+        report.Services.Count == 0 ? "not-deployed" : report.Verdict.ToString().ToLowerInvariant();
+
     /// <summary>The status document the API returns.</summary>
     public static object ToDocument(EnvironmentStatusReport report, DateTimeOffset readAt) => new
     {
         environment = report.Environment,
-        verdict = report.Verdict.ToString().ToLowerInvariant(),
+        verdict = Health(report),
         readAt,
         nodes = report.Nodes.Select(n => new
         {

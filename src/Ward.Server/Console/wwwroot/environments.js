@@ -50,21 +50,21 @@ export function findingCounts(summary) {
     [plural(summary.errors, 'error'), plural(summary.warnings, 'warning'), `${summary.info} info`, `${summary.waived} waived`].join(' · '));
 }
 
-/** Health from a status document; an environment with no services on the swarm is "not deployed", not "converged". */
+/** Health from a status document; the server says "not-deployed" for an environment with no services on the swarm. */
 export function health(status, fallback) {
   if (!status) {
-    return badge(fallback ?? 'unknown', healthTone(fallback));
+    return verdictBadge(fallback ?? 'unknown');
   }
 
   if (status.error) {
     return badge('swarm unreachable', 'bad');
   }
 
-  if ((status.services ?? []).length === 0) {
-    return badge('not deployed', 'neutral');
-  }
+  return verdictBadge(status.verdict);
+}
 
-  return badge(status.verdict, healthTone(status.verdict));
+function verdictBadge(verdict) {
+  return verdict === 'not-deployed' ? badge('not deployed', 'neutral') : badge(verdict, healthTone(verdict));
 }
 
 export async function registerPage(ctx) {

@@ -55,7 +55,7 @@ function grantList(user, refresh, errors) {
     const remove = h('button', { type: 'button', class: 'button-quiet', 'aria-label': `Take the role ${g.role}${where} from ${user.userName}` }, 'Remove');
     remove.addEventListener('click', () => busy(remove, async () => {
       try {
-        await del(`/users/${enc(user.id)}/grants/${enc(g.id)}`);
+        await del(`/users/${enc(user.id)}/grants/${enc(g.id)}?version=${enc(user.version)}`);
         announce(`Removed ${g.role}${where} from ${user.userName}`);
         await refresh();
       } catch (error) {
@@ -95,7 +95,7 @@ function grantForm(user, refresh) {
     event.preventDefault();
     busy(submit, async () => {
       try {
-        await post(`/users/${enc(user.id)}/grants`, { role: role.value, environment: environment.value.trim() || null });
+        await post(`/users/${enc(user.id)}/grants`, { role: role.value, environment: environment.value.trim() || null, version: user.version });
         announce(`Gave ${user.userName} the role ${role.value}`);
         await refresh();
       } catch (error) {
