@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Ward and its tests need on Debian 12, as root. Idempotent: a second run checks and returns.
 #   scripts/setup.sh          the cluster, the sample images and the CLI (./ward up)
-#   scripts/setup.sh --tests  also PostgreSQL, Chromium and wrk for the test suite and benchmarks
+#   scripts/setup.sh --tests  also PostgreSQL, Chromium, wrk and busybox (the test image) for the tests and benchmarks
 set -euo pipefail
 
 packages=(docker.io iproute2 iptables util-linux debootstrap curl ca-certificates)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(postgresql chromium wrk hyperfine)
+  packages+=(postgresql chromium wrk hyperfine busybox-static)
 fi
 
 if [[ $(id -u) -ne 0 ]]; then

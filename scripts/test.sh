@@ -17,6 +17,10 @@ export WARD_TEST_RESULTS="$results"
 status=0
 dotnet build Ward.slnx -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed (the build failed)"; exit 1; }
 
+# The end-to-end story deploys to the local cluster that ./ward up uses: start it (quick when it is up already).
+# The Docker tests bring up their own cluster (wardt0) and take it down again.
+dotnet src/Ward.Cli/bin/Release/net10.0/ward.dll cluster up --workers 2 || { echo "0 passed, 1 failed (the local cluster did not start)"; exit 1; }
+
 # Each test project is an xunit v3 executable: run them one after another (the Docker, server and browser tests share
 # this machine's engine and ports), each writing its own TRX file. Running the executables directly keeps the totals
 # independent of how a given SDK's `dotnet test` parses its arguments.
@@ -25,7 +29,7 @@ while read -r project; do modules+=("$project"); done < <(sed -n 's|.*<Project P
 for module in "${modules[@]}"; do
   name=$(basename "$module")
   echo "== $name"
-  "$root/$(dirname "$module")/bin/Release/net10.0/$name" -noLogo -result-trx "$results/$name.trx" || status=$?
+  "$root/$(dirname "$module")/bin/Release/net10.0/$name" -noLogo -noColor -result-trx "$results/$name.trx" || status=$?
 done
 
 # Totals from the test results themselves (xunit's TRX files), not from the runners' own summaries.
