@@ -123,18 +123,35 @@ internal static class NodeCommand
         }
     }
 
+    /// <summary>
+    /// After the swarm gave up waiting for a change to commit: watches the node for up to 2 minutes, and asks again at
+    /// the node's current version while the change has not shown (the first request may never have been committed).
+    /// </summary>
     private static async Task<int> WaitForSpecAsync(IEngine engine, string id, JsonObject spec, string name, CancellationToken token)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (DateTime.UtcNow < deadline)
         {
             await Task.Delay(2000, token);
-            if ((await engine.ListNodesAsync(token)).FirstOrDefault(n => n.Id == id) is { } node &&
-                node.Role == spec["Role"]?.GetValue<string>() && node.Availability == spec["Availability"]?.GetValue<string>() &&
+            if ((await engine.ListNodesAsync(token)).FirstOrDefault(n => n.Id == id) is not { } node)
+            {
+                continue;
+            }
+
+            if (node.Role == spec["Role"]?.GetValue<string>() && node.Availability == spec["Availability"]?.GetValue<string>() &&
                 node.Labels.Count == ((JsonObject)spec["Labels"]!).Count && ((JsonObject)spec["Labels"]!).All(l => node.Labels.GetValueOrDefault(l.Key) == l.Value?.GetValue<string>()))
             {
                 Console.Error.WriteLine($"ward: {name}: role {spec["Role"]}, availability {spec["Availability"]}");
                 return ExitCodes.Ok;
+            }
+
+            try
+            {
+                await engine.UpdateNodeAsync(id, node.Version, (JsonObject)spec.DeepClone(), token);
+            }
+            catch (EngineException)
+            {
+                // Still no quorum, or changed meanwhile: the next round reads the node again.
             }
         }
 
