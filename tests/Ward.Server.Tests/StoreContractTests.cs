@@ -223,7 +223,7 @@ public abstract class StoreContractTests(StoreFixture stores) : IAsyncLifetime
         var api = (await _owner.GetAsync("/api/v1/audit/verify").Expect(200)).Json!;
         Assert.False(api["intact"]!.GetValue<bool>());
         Assert.Contains("entry 3 ", api["problems"]![0]!.GetValue<string>(), StringComparison.Ordinal);
-        var cli = await WardCli.RunAsync(["audit", "verify", .. WardCli.StoreArguments(_store, Host.DataDirectory)]);
+        var cli = await WardProcess.RunAsync(["audit", "verify", .. WardCli.StoreArguments(_store, Host.DataDirectory)]);
         Assert.True(cli.ExitCode == 1 && cli.Stdout.Contains("entry 3 ", StringComparison.Ordinal), cli.ToString());
     }
 
@@ -323,7 +323,7 @@ public abstract class StoreContractTests(StoreFixture stores) : IAsyncLifetime
         Assert.Equal(before.Entries - 2, after.Entries);
         Assert.NotEqual(before.HeadHash, after.HeadHash);
 
-        var cli = await WardCli.RunAsync(["audit", "verify", .. WardCli.StoreArguments(_store, Host.DataDirectory), "--expect-head", before.HeadHash]);
+        var cli = await WardProcess.RunAsync(["audit", "verify", .. WardCli.StoreArguments(_store, Host.DataDirectory), "--expect-head", before.HeadHash]);
         Assert.True(cli.ExitCode == 1, cli.ToString());
         Assert.Contains($"the head is {after.HeadHash}, not the expected {before.HeadHash}", cli.Stdout, StringComparison.Ordinal);
         Assert.Contains("cut from the end", cli.Stdout, StringComparison.Ordinal);

@@ -1,11 +1,14 @@
 using System.Diagnostics;
 
-namespace Ward.Cli.Tests;
+namespace Ward.Testing;
 
 /// <summary>Runs the built ward CLI as a user would, capturing its exit code and output.</summary>
 internal static class WardProcess
 {
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public override string ToString() => $"exit {ExitCode}\n{Stdout}\n{Stderr}";
+    }
 
     public static async Task<Result> RunAsync(params string[] args)
     {

@@ -1,4 +1,4 @@
-namespace Ward.Cli.Tests;
+namespace Ward.Testing;
 
 /// <summary>Paths in the repository, found from the test's output folder.</summary>
 internal static class Repository
