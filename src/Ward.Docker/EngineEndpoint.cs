@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Docker.DotNet;
 using Docker.DotNet.X509;
 using Ward.Engine.Ports;
@@ -34,7 +35,7 @@ public sealed record EngineEndpoint(Uri Address, string? CertificateDirectory)
             var builder = new DockerClientBuilder().WithEndpoint(Address).WithTimeout(timeout);
             if (CertificateDirectory is not null)
             {
-                builder = builder.WithAuthProvider(DockerTlsCertificates.LoadFromDirectory(CertificateDirectory).CreateCredentials());
+                builder = builder.WithAuthProvider(LoadCertificates(CertificateDirectory).CreateCredentials());
             }
 
             return builder.Build();
@@ -42,6 +43,22 @@ public sealed record EngineEndpoint(Uri Address, string? CertificateDirectory)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DockerConfigurationException or NotSupportedException or UriFormatException)
         {
             throw new EngineUnavailableException($"cannot use the Docker endpoint {Address}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>ca.pem, cert.pem and key.pem from the folder; a folder or file that is missing or unreadable is named, with DOCKER_CERT_PATH.</summary>
+    private DockerTlsCertificates LoadCertificates(string folder)
+    {
+        try
+        {
+            return DockerTlsCertificates.LoadFromDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            var reason = !Directory.Exists(folder) ? "the folder does not exist"
+                : new[] { "cert.pem", "key.pem" }.FirstOrDefault(f => !File.Exists(Path.Combine(folder, f))) is { } missing ? $"it has no {missing}"
+                : e.Message.TrimEnd('.');
+            throw new EngineUnavailableException($"cannot use the TLS certificates in {folder} (DOCKER_CERT_PATH, with ca.pem, cert.pem and key.pem) for the Docker engine at {Address}: {reason}", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text.Json;
 using Docker.DotNet;
 using Ward.Engine.Ports;
@@ -48,6 +49,9 @@ internal static class EngineErrors
                 return new EngineConflictException("the object changed since it was read (update out of sequence)", e);
             case DockerApiException { StatusCode: HttpStatusCode.NotFound } api:
                 return new EngineNotFoundException(Message(api), e);
+            case DockerApiException { StatusCode: HttpStatusCode.BadRequest } api when Message(api).Contains("HTTP request to an HTTPS server", StringComparison.Ordinal):
+                return new EngineUnavailableException(
+                    $"the Docker engine at {endpoint} requires TLS and Ward spoke plain HTTP to it: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to a folder with ca.pem, cert.pem and key.pem, as for the docker CLI", e);
             case DockerApiException api:
                 return new EngineRequestException(Message(api), e);
             case OperationCanceledException:
@@ -56,16 +60,53 @@ internal static class EngineErrors
                 return new EngineRequestException($"the Docker engine at {endpoint} sent an answer Ward cannot read: {e.Message}", e);
         }
 
-        return FindSocketError(e) is { } socket ? new EngineUnavailableException(Unreachable(endpoint, socket), e) : null;
+        if (Find<AuthenticationException>(e) is { } tls)
+        {
+            return new EngineUnavailableException(TlsFailure(endpoint, tls), e);
+        }
+
+        return Find<SocketException>(e) is { } socket ? new EngineUnavailableException(Unreachable(endpoint, socket), e) : null;
     }
 
-    private static SocketException? FindSocketError(Exception e) => e switch
+    private static T? Find<T>(Exception e)
+        where T : Exception => e switch
     {
-        SocketException socket => socket,
-        AggregateException aggregate => aggregate.InnerExceptions.Select(FindSocketError).FirstOrDefault(s => s is not null),
-        { InnerException: { } inner } => FindSocketError(inner),
+        T found => found,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(f => f is not null),
+        { InnerException: { } inner } => Find<T>(inner),
         _ => null,
     };
+
+    /// <summary>
+    /// A TLS handshake that failed: the engine's certificate is not signed by DOCKER_CERT_PATH/ca.pem, or the engine
+    /// refused the client certificate (a TLS alert about it), or else the TLS library's own reason.
+    /// </summary>
+    private static string TlsFailure(EngineEndpoint endpoint, AuthenticationException tls)
+    {
+        var folder = endpoint.CertificateDirectory;
+        var reason = (tls.InnerException is null ? tls.Message : Innermost(tls).Message).TrimEnd('.');
+        if (reason.StartsWith("error:", StringComparison.Ordinal))
+        {
+            // OpenSSL's "error:0A000412:SSL routines::sslv3 alert bad certificate": the text after the codes.
+            reason = reason[(reason.LastIndexOf(':') + 1)..].Trim();
+        }
+
+        var check = folder is null ? "" : $"; check the certificates in {folder} (DOCKER_CERT_PATH: ca.pem, cert.pem, key.pem)";
+        if (folder is not null && tls.InnerException is null && tls.Message.Contains("RemoteCertificateValidationCallback", StringComparison.Ordinal))
+        {
+            return $"the certificate of the Docker engine at {endpoint} is not signed by the CA in {Path.Combine(folder, "ca.pem")} (DOCKER_CERT_PATH), so Ward does not trust it: that file must be the CA certificate of the engine's TLS certificate";
+        }
+
+        if (folder is not null && reason.Contains("alert", StringComparison.OrdinalIgnoreCase) &&
+            (reason.Contains("certificate", StringComparison.OrdinalIgnoreCase) || reason.Contains("unknown ca", StringComparison.OrdinalIgnoreCase)))
+        {
+            return $"the Docker engine at {endpoint} refused the TLS connection ({reason}): it does not accept the client certificate {Path.Combine(folder, "cert.pem")} (DOCKER_CERT_PATH); it must be signed by the CA the engine trusts (its --tlscacert)";
+        }
+
+        return $"the TLS handshake with the Docker engine at {endpoint} failed ({reason}){check}";
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
 
     private static string Unreachable(EngineEndpoint endpoint, SocketException socket)
     {
