@@ -1,5 +1,7 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using Docker.DotNet;
+using Docker.DotNet.Handler.Abstractions;
 using Docker.DotNet.X509;
 using Ward.Engine.Ports;
 
@@ -35,7 +37,7 @@ public sealed record EngineEndpoint(Uri Address, string? CertificateDirectory)
             var builder = new DockerClientBuilder().WithEndpoint(Address).WithTimeout(timeout);
             if (CertificateDirectory is not null)
             {
-                builder = builder.WithAuthProvider(LoadCertificates(CertificateDirectory).CreateCredentials());
+                builder = builder.WithAuthProvider(RequireHostName(LoadCertificates(CertificateDirectory).CreateCredentials()));
             }
 
             return builder.Build();
@@ -46,19 +48,64 @@ public sealed record EngineEndpoint(Uri Address, string? CertificateDirectory)
         }
     }
 
+    /// <summary>
+    /// The library checks the engine's certificate against ca.pem only; like the docker CLI, Ward also wants it issued
+    /// for the host it connects to, so that another engine's certificate from the same CA is refused.
+    /// </summary>
+    private static IAuthProvider RequireHostName(IAuthProvider provider) => new HostNameCheck(provider);
+
+    private sealed class HostNameCheck(IAuthProvider inner) : IAuthProvider
+    {
+        public bool TlsEnabled => inner.TlsEnabled;
+
+        public HttpMessageHandler ConfigureHandler(HttpMessageHandler handler)
+        {
+            var configured = inner.ConfigureHandler(handler);
+            switch (configured)
+            {
+                case Microsoft.Net.Http.Client.ManagedHandler managed:
+                    managed.ServerCertificateValidationCallback = WithHostName(managed.ServerCertificateValidationCallback);
+                    break;
+                case SocketsHttpHandler sockets:
+                    sockets.SslOptions.RemoteCertificateValidationCallback = WithHostName(sockets.SslOptions.RemoteCertificateValidationCallback);
+                    break;
+                default:
+                    throw new NotSupportedException($"cannot check the engine's host name with a {configured.GetType().Name}");
+            }
+
+            return configured;
+        }
+
+        private static RemoteCertificateValidationCallback WithHostName(RemoteCertificateValidationCallback? signedByCa) =>
+            (sender, certificate, chain, errors) =>
+                !errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) &&
+                (signedByCa is null ? errors == SslPolicyErrors.None : signedByCa(sender, certificate, chain, errors));
+    }
+
     /// <summary>ca.pem, cert.pem and key.pem from the folder; a folder or file that is missing or unreadable is named, with DOCKER_CERT_PATH.</summary>
     private DockerTlsCertificates LoadCertificates(string folder)
     {
+        // Without ca.pem the library would trust the system's CAs; the docker CLI refuses, and so does Ward.
+        if (MissingFile(folder) is { } missing)
+        {
+            throw CertificateProblem(folder, missing, null);
+        }
+
         try
         {
             return DockerTlsCertificates.LoadFromDirectory(folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            var reason = !Directory.Exists(folder) ? "the folder does not exist"
-                : new[] { "cert.pem", "key.pem" }.FirstOrDefault(f => !File.Exists(Path.Combine(folder, f))) is { } missing ? $"it has no {missing}"
-                : e.Message.TrimEnd('.');
-            throw new EngineUnavailableException($"cannot use the TLS certificates in {folder} (DOCKER_CERT_PATH, with ca.pem, cert.pem and key.pem) for the Docker engine at {Address}: {reason}", e);
+            throw CertificateProblem(folder, MissingFile(folder) ?? e.Message.TrimEnd('.'), e);
         }
     }
+
+    private static string? MissingFile(string folder) =>
+        !Directory.Exists(folder) ? "the folder does not exist"
+        : new[] { "ca.pem", "cert.pem", "key.pem" }.FirstOrDefault(f => !File.Exists(Path.Combine(folder, f))) is { } missing ? $"it has no {missing}"
+        : null;
+
+    private EngineUnavailableException CertificateProblem(string folder, string reason, Exception? inner) =>
+        new($"cannot use the TLS certificates in {folder} (DOCKER_CERT_PATH, with ca.pem, cert.pem and key.pem) for the Docker engine at {Address}: {reason}", inner);
 }

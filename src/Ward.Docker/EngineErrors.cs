@@ -94,7 +94,8 @@ internal static class EngineErrors
         var check = folder is null ? "" : $"; check the certificates in {folder} (DOCKER_CERT_PATH: ca.pem, cert.pem, key.pem)";
         if (folder is not null && tls.InnerException is null && tls.Message.Contains("RemoteCertificateValidationCallback", StringComparison.Ordinal))
         {
-            return $"the certificate of the Docker engine at {endpoint} is not signed by the CA in {Path.Combine(folder, "ca.pem")} (DOCKER_CERT_PATH), so Ward does not trust it: that file must be the CA certificate of the engine's TLS certificate";
+            var host = endpoint.Address.Host;
+            return $"the certificate of the Docker engine at {endpoint} is not signed by the CA in {Path.Combine(folder, "ca.pem")} (DOCKER_CERT_PATH) or not issued for {host}, so Ward does not trust it: that file must be the CA certificate of the engine's TLS certificate, and the certificate must name {host}";
         }
 
         if (folder is not null && reason.Contains("alert", StringComparison.OrdinalIgnoreCase) &&

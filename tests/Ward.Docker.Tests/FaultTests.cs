@@ -106,6 +106,32 @@ public sealed class FaultTests(TestCluster cluster)
     }
 
     [Fact]
+    public async Task An_image_no_node_of_the_local_cluster_has_is_named_before_anything_is_created()
+    {
+        cluster.Require();
+        var token = TestContext.Current.CancellationToken;
+        var sync = await WardCli.RunAsync("image", "sync", "ward/nowhere:1.0");
+        Assert.True(sync.ExitCode != 0, $"ward image sync of an image no node has: {sync}");
+        Assert.Contains("no node has ward/nowhere:1.0", sync.Stderr, StringComparison.Ordinal);
+        WardCli.AssertNoStackTrace(sync);
+
+        var environment = EnvironmentFile.Write("fault-nowhere", Yaml("fault-nowhere", image: "ward/nowhere:1.0"), TokenFile);
+        try
+        {
+            // Through the local cluster, Ward copies images to the nodes before it creates anything: here none has it.
+            var apply = await WardCli.ApplyAsync(environment.Path);
+            Assert.True(apply.ExitCode == 1, $"ward apply of an image no node has: {apply}");
+            Assert.Contains("no node of the local cluster has ward/nowhere:1.0", apply.Stderr, StringComparison.Ordinal);
+            WardCli.AssertNoStackTrace(apply);
+            Assert.All(await Stacks.CountAsync(cluster.Manager, "fault-nowhere", token), c => Assert.Equal(0, c.Value));
+        }
+        finally
+        {
+            await Stacks.RemoveAsync(cluster.Manager, "fault-nowhere", token);
+        }
+    }
+
+    [Fact]
     public async Task A_constraint_no_node_satisfies_fails_with_no_suitable_node_within_the_unschedulable_window()
     {
         cluster.Require();

@@ -76,6 +76,20 @@ public sealed class TlsEngineTests(TlsEngine engine) : IClassFixture<TlsEngine>
         Assert.Contains($"the certificate of the Docker engine at {engine.Host}/ is not signed by", untrusted.Stderr, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(engine.ForeignCaFolder, "ca.pem"), untrusted.Stderr, StringComparison.Ordinal);
 
+        // The engine's certificate names 127.0.0.1 only: reached as localhost, it is not the certificate of that host.
+        var otherName = await WardCli.RunAsync(["node", "ls"], engine.Variables(engine.ClientFolder, $"tcp://localhost:{engine.Port}"));
+        AssertOneLine(otherName, "a host name the engine's certificate does not name");
+        Assert.Contains("or not issued for localhost, so Ward does not trust it", otherName.Stderr, StringComparison.Ordinal);
+
+        // No ca.pem: Ward does not fall back to the system's CAs.
+        var noCa = Path.Combine(engine.Folder, "client-without-ca");
+        Directory.CreateDirectory(noCa);
+        File.Copy(Path.Combine(engine.ClientFolder, "cert.pem"), Path.Combine(noCa, "cert.pem"), overwrite: true);
+        File.Copy(Path.Combine(engine.ClientFolder, "key.pem"), Path.Combine(noCa, "key.pem"), overwrite: true);
+        var withoutCa = await WardCli.RunAsync(["node", "ls"], engine.Variables(noCa));
+        AssertOneLine(withoutCa, "a DOCKER_CERT_PATH without ca.pem");
+        Assert.Contains($"cannot use the TLS certificates in {noCa} (DOCKER_CERT_PATH, with ca.pem, cert.pem and key.pem) for the Docker engine at {engine.Host}/: it has no ca.pem", withoutCa.Stderr, StringComparison.Ordinal);
+
         // No DOCKER_TLS_VERIFY: plain HTTP to the TLS port.
         var plain = await WardCli.RunAsync(["node", "ls"], engine.Variables(null));
         AssertOneLine(plain, "no TLS variables");
@@ -170,9 +184,9 @@ public sealed class TlsEngine : IAsyncLifetime
     }
 
     /// <summary>Ward's environment for the engine: DOCKER_HOST, and with a certificate folder DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH.</summary>
-    internal Dictionary<string, string?> Variables(string? certificates) => new(StringComparer.Ordinal)
+    internal Dictionary<string, string?> Variables(string? certificates, string? host = null) => new(StringComparer.Ordinal)
     {
-        ["DOCKER_HOST"] = Host,
+        ["DOCKER_HOST"] = host ?? Host,
         ["DOCKER_TLS_VERIFY"] = certificates is null ? null : "1",
         ["DOCKER_CERT_PATH"] = certificates,
         ["WARD_CLUSTER_DIR"] = Path.Combine(Folder, "no-cluster"),
@@ -245,7 +259,6 @@ public sealed class TlsEngine : IAsyncLifetime
         using var server = Issue(authority, "127.0.0.1", "1.3.6.1.5.5.7.3.1", san =>
         {
             san.AddIpAddress(IPAddress.Loopback);
-            san.AddDnsName("localhost");
         });
         using var client = Issue(authority, "ward-test-client", "1.3.6.1.5.5.7.3.2");
         using var foreignClient = Issue(foreignAuthority, "ward-test-client", "1.3.6.1.5.5.7.3.2");

@@ -116,7 +116,7 @@ internal static class NodeCommand
             catch (EngineRequestException e) when (e.Message.Contains("DeadlineExceeded", StringComparison.Ordinal))
             {
                 // The change goes through the managers' Raft log. When it cannot commit in time (with two managers, a
-                // demotion often cannot at first) the swarm gives up waiting but may still make it: watch the node.
+                // demotion often cannot at first) the swarm gives up waiting but may still make it: watch the node, asking again.
                 Console.Error.WriteLine($"ward: {EnvironmentStatus.NodeName(node)}: the swarm did not confirm the change within its deadline; waiting up to 2 minutes for it to show");
                 return await WaitForSpecAsync(engine, node.Id, spec, EnvironmentStatus.NodeName(node), token);
             }

@@ -57,16 +57,17 @@ public sealed class ImageDistributor(IReadOnlyList<EngineEndpoint> engines, Acti
                 held.Add((endpoint, await InspectAsync(endpoint, image, cancellationToken)));
             }
 
-            var newest = held.Where(h => h.Image is not null).MaxBy(h => h.Image!.Created);
-            if (newest.Image is null)
+            var holders = held.Where(h => h.Image is not null).ToList();
+            if (holders.Count == 0)
             {
                 missingEverywhere.Add(image);
                 continue;
             }
 
-            foreach (var (target, current) in held.Where(h => h.Image?.ID != newest.Image.ID))
+            var (source, newest) = holders.MaxBy(h => h.Image!.Created);
+            foreach (var (target, current) in held.Where(h => h.Image?.ID != newest!.ID))
             {
-                await CopyAsync(image, newest.Endpoint, target, cancellationToken);
+                await CopyAsync(image, source, target, cancellationToken);
                 report(current is null ? $"copied {image} to {target}" : $"replaced an older {image} on {target}");
             }
         }
