@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Ward.Docker;
 using Ward.Engine.Observing;
+using Ward.Engine.Planning;
 using Ward.Engine.Ports;
 
 namespace Ward.Cli.Commands;
@@ -86,13 +87,7 @@ internal static class NodeCommand
                 return ExitCodes.Failed;
             }
 
-            var labels = new JsonObject();
-            foreach (var (key, value) in node.Labels)
-            {
-                labels[key] = value;
-            }
-
-            var spec = new JsonObject { ["Role"] = node.Role, ["Availability"] = node.Availability, ["Labels"] = labels };
+            var spec = NodeMatcher.SpecOf(node);
             try
             {
                 change(spec);
@@ -138,8 +133,7 @@ internal static class NodeCommand
                 continue;
             }
 
-            if (node.Role == spec["Role"]?.GetValue<string>() && node.Availability == spec["Availability"]?.GetValue<string>() &&
-                node.Labels.Count == ((JsonObject)spec["Labels"]!).Count && ((JsonObject)spec["Labels"]!).All(l => node.Labels.GetValueOrDefault(l.Key) == l.Value?.GetValue<string>()))
+            if (JsonNode.DeepEquals(NodeMatcher.SpecOf(node), spec))
             {
                 Console.Error.WriteLine($"ward: {name}: role {spec["Role"]}, availability {spec["Availability"]}");
                 return ExitCodes.Ok;
