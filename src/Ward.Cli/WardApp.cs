@@ -1,4 +1,3 @@
-using System.Runtime;
 using System.CommandLine;
 using Ward.Cli.Commands;
 
@@ -35,12 +34,6 @@ internal static class WardApp
 
             Console.Error.WriteLine("Run 'ward --help' (or 'ward <command> --help') for usage.");
             return ExitCodes.Usage;
-        }
-
-        if (parse.CommandResult.Command.Name != "serve")
-        {
-            // One-shot commands want throughput, not short pauses: background collection only slows a check down.
-            GCSettings.LatencyMode = GCLatencyMode.Batch;
         }
 
         try

@@ -52,18 +52,54 @@ public static class ServiceFacts
     public static bool IsDatabaseLike(ServiceSpec service, EnvironmentSpec spec) =>
         DatabaseDataDirectory(service) is not null ||
         Label(service, RoleLabel) is "database" ||
-        spec.Databases.Any(d => d.Service == service.Name);
+        IsDatabaseService(service, spec);
+
+    // A loop, not Any with a lambda: asked of every service by several rules.
+    private static bool IsDatabaseService(ServiceSpec service, EnvironmentSpec spec)
+    {
+        foreach (var database in spec.Databases)
+        {
+            if (database.Service == service.Name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Where the service's database keeps its data, when the image is a known one.</summary>
     public static string? DatabaseDataDirectory(ServiceSpec service) =>
         ImageName(service.Image) is { } name && DataDirectories.TryGetValue(name, out var directory) ? directory : null;
 
     /// <summary>Named volumes the service mounts that live on one node (the local driver, the default).</summary>
-    public static List<MountSpec> NodeLocalVolumes(ServiceSpec service, EnvironmentSpec spec) =>
-    [
-        .. service.Volumes.Where(m => m.Type == MountType.Volume && m.Source is not null &&
-                                      (spec.Volumes.FirstOrDefault(v => v.Key == m.Source) is not { } declared || declared.IsNodeLocal)),
-    ];
+    public static List<MountSpec> NodeLocalVolumes(ServiceSpec service, EnvironmentSpec spec)
+    {
+        // Loops, not LINQ: several rules ask this of every service.
+        var local = new List<MountSpec>();
+        foreach (var mount in service.Volumes)
+        {
+            if (mount.Type == MountType.Volume && mount.Source is not null && (Declared(spec, mount.Source) is not { } declared || declared.IsNodeLocal))
+            {
+                local.Add(mount);
+            }
+        }
+
+        return local;
+    }
+
+    private static VolumeSpec? Declared(EnvironmentSpec spec, string volume)
+    {
+        foreach (var declared in spec.Volumes)
+        {
+            if (declared.Key == volume)
+            {
+                return declared;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Stateful: it keeps data on a node-local named volume, or it is a database.</summary>
     public static bool IsStateful(ServiceSpec service, EnvironmentSpec spec) =>

@@ -136,7 +136,7 @@ public static class EnvironmentFileReader
     /// The CLI reads the version before interpolation: absent, "" or "3" mean 3.13; it must be a quoted string.
     /// An unusable version is reported and the file is still checked against 3.13 so every other problem shows too.
     /// </summary>
-    private static ComposeVersion DetectVersion(YMapping root, DiagnosticBag diagnostics)
+    internal static ComposeVersion DetectVersion(YMapping root, DiagnosticBag diagnostics)
     {
         var entry = root.Find("version");
         if (entry is null)
@@ -171,7 +171,7 @@ public static class EnvironmentFileReader
         return ComposeVersion.Latest;
     }
 
-    private static EnvironmentSpec Bind(YMapping tree, YNode? ward, ComposeVersion version, string file, string directory, ReaderOptions options, DiagnosticBag diagnostics)
+    internal static EnvironmentSpec Bind(YMapping tree, YNode? ward, ComposeVersion version, string file, string directory, ReaderOptions options, DiagnosticBag diagnostics)
     {
         var serviceBinder = new ServiceBinder(diagnostics);
         var services = tree.Get("services").Entries()

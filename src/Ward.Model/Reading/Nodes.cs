@@ -48,9 +48,24 @@ internal static class Nodes
     public static ValueList<string> Strings(this YNode? node) => node switch
     {
         YScalar { IsNull: false } scalar => ValueList.Of(scalar.Value),
-        YSequence sequence => sequence.Items.Select(Text).OfType<string>().ToValueList(),
+        YSequence sequence => TextsOf(sequence),
         _ => ValueList<string>.Empty,
     };
+
+    // A loop, not LINQ: every service has a few lists of strings, and a file can have thousands of services.
+    private static ValueList<string> TextsOf(YSequence sequence)
+    {
+        var texts = new List<string>(sequence.Items.Count);
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            if (Text(sequence.Items[i]) is { } text)
+            {
+                texts.Add(text);
+            }
+        }
+
+        return texts.ToValueList();
+    }
 
     /// <summary>A mapping of names to scalars, or a list of "KEY=value" (list_or_dict). A missing value is null.</summary>
     public static ValueMap<string?> Pairs(this YNode? node, char separator = '=')
@@ -75,8 +90,9 @@ internal static class Nodes
     }
 
     /// <summary>Like <see cref="Pairs"/>, with a missing value read as an empty string (labels, sysctls).</summary>
-    public static ValueMap<string> Labels(this YNode? node) =>
-        new(Pairs(node).Select(p => new KeyValuePair<string, string>(p.Key, p.Value ?? "")));
+    public static ValueMap<string> Labels(this YNode? node) => node is null
+        ? ValueMap<string>.Empty
+        : new(Pairs(node).Select(p => new KeyValuePair<string, string>(p.Key, p.Value ?? "")));
 
     public static IEnumerable<(string Key, YNode Value, YScalar KeyNode)> Entries(this YNode? node) =>
         node is YMapping mapping

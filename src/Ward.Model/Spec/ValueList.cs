@@ -36,9 +36,12 @@ public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
         return hash.ToHashCode();
     }
 
-    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
+    /// <summary>A struct enumerator: foreach over a list (the rules do, over every service) allocates nothing.</summary>
+    public ArrayEnumerator<T> GetEnumerator() => new(_items);
 
-    IEnumerator IEnumerable.GetEnumerator() => _items.GetEnumerator();
+    IEnumerator<T> IEnumerable<T>.GetEnumerator() => GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() => $"[{string.Join(", ", _items)}]";
 }
@@ -49,4 +52,22 @@ public static class ValueList
     public static ValueList<T> Of<T>(params T[] items) => new(items);
 
     public static ValueList<T> ToValueList<T>(this IEnumerable<T> items) => new(items);
+}
+
+/// <summary>Enumerates an array without allocating (a struct, as <see cref="List{T}.Enumerator"/>).</summary>
+public struct ArrayEnumerator<T>(T[] items) : IEnumerator<T>
+{
+    private int _index = -1;
+
+    public readonly T Current => items[_index];
+
+    readonly object? IEnumerator.Current => Current;
+
+    public bool MoveNext() => ++_index < items.Length;
+
+    public void Reset() => _index = -1;
+
+    public readonly void Dispose()
+    {
+    }
 }

@@ -891,9 +891,9 @@ internal sealed class FastYamlReader
     /// <summary>A node given a new position: an anchored node starts at its anchor, as in the YamlDotNet path.</summary>
     private static YNode Relocate(YNode node, SourceLocation at) => node switch
     {
-        YScalar scalar => new YScalar(at, scalar.Value, scalar.Kind, scalar.Quoted) { IsTimestamp = scalar.IsTimestamp, Decoded = scalar.Decoded, Aliased = scalar.Aliased },
-        YSequence sequence => new YSequence(at, sequence.Items) { Decoded = sequence.Decoded, Aliased = sequence.Aliased },
-        YMapping mapping => new YMapping(at, mapping.Entries) { Decoded = mapping.Decoded, Aliased = mapping.Aliased },
+        YScalar scalar => new YScalar(at, scalar.Value, scalar.Kind, scalar.Quoted) { IsTimestamp = scalar.IsTimestamp },
+        YSequence sequence => new YSequence(at, sequence.Items) { Counts = sequence.Counts },
+        YMapping mapping => new YMapping(at, mapping.Entries) { Counts = mapping.Counts },
         _ => node,
     };
 

@@ -41,7 +41,7 @@ internal sealed class NodeAssembler(string file, DiagnosticBag diagnostics)
             nodes.Add(item);
         }
 
-        return new YSequence(at, nodes) { Decoded = decoded, Aliased = aliased };
+        return new YSequence(at, nodes) { Counts = (decoded, aliased) };
     }
 
     public YMapping Mapping(SourceLocation at, List<(YNode Key, bool KeyViaAlias, YNode Value, bool ValueViaAlias)> pairs)
@@ -109,7 +109,7 @@ internal sealed class NodeAssembler(string file, DiagnosticBag diagnostics)
             }
         }
 
-        return new YMapping(at, entries) { Decoded = decoded, Aliased = aliased };
+        return new YMapping(at, entries) { Counts = (decoded, aliased) };
     }
 
     private static YEntry? Find(List<YEntry> entries, Dictionary<string, YEntry>? index, string key)

@@ -12,10 +12,11 @@ public abstract class YNode(SourceLocation location)
     public SourceLocation Location { get; } = location;
 
     /// <summary>How many nodes decoding this one visits, aliases expanded (set by the builder, for the alias-ratio rule).</summary>
-    internal long Decoded { get; set; } = 1;
+    // Virtual, and counted only in lists and mappings: a scalar is always one node, and a file has many scalars.
+    internal virtual long Decoded => 1;
 
     /// <summary>How many of <see cref="Decoded"/> come through aliases.</summary>
-    internal long Aliased { get; set; }
+    internal virtual long Aliased => 0;
 
     /// <summary>A word for messages: "a string", "a mapping", ...</summary>
     public abstract string Describe();
@@ -66,6 +67,13 @@ public sealed class YSequence(SourceLocation location, IReadOnlyList<YNode> item
 {
     public IReadOnlyList<YNode> Items { get; } = items;
 
+    /// <summary>What <see cref="YNode.Decoded"/> and <see cref="YNode.Aliased"/> say of this node (set by the builder).</summary>
+    internal (long Decoded, long Aliased) Counts { get; init; } = (1, 0);
+
+    internal override long Decoded => Counts.Decoded;
+
+    internal override long Aliased => Counts.Aliased;
+
     public override string Describe() => "a list";
 }
 
@@ -85,6 +93,13 @@ public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entr
 
     public IReadOnlyList<YEntry> Entries { get; } = entries;
 
+    /// <summary>What <see cref="YNode.Decoded"/> and <see cref="YNode.Aliased"/> say of this node (set by the builder).</summary>
+    internal (long Decoded, long Aliased) Counts { get; init; } = (1, 0);
+
+    internal override long Decoded => Counts.Decoded;
+
+    internal override long Aliased => Counts.Aliased;
+
     public override string Describe() => "a mapping";
 
     public YEntry? Find(string key)
@@ -103,8 +118,7 @@ public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entr
             return null;
         }
 
-        _index ??= BuildIndex();
-        return _index.GetValueOrDefault(key);
+        return Index().GetValueOrDefault(key);
     }
 
     public YNode? Get(string key) => Find(key)?.Value;
@@ -125,8 +139,20 @@ public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entr
             return null;
         }
 
-        _index ??= BuildIndex();
-        return _index.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var found) ? found : null;
+        return Index().GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var found) ? found : null;
+    }
+
+    // Findings are located from several threads at once (Checker.Run): the first index published wins, and a
+    // thread that built another one in the meantime uses the winner (both are the same).
+    private Dictionary<string, YEntry> Index()
+    {
+        if (_index is { } index)
+        {
+            return index;
+        }
+
+        var built = BuildIndex();
+        return Interlocked.CompareExchange(ref _index, built, null) ?? built;
     }
 
     private Dictionary<string, YEntry> BuildIndex()

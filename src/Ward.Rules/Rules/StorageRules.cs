@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ward.Model.Diagnostics;
 using Ward.Model.Spec;
 
@@ -6,8 +7,23 @@ namespace Ward.Rules.Rules;
 /// <summary>Paths of a service's mounts, by their place in the file.</summary>
 internal static class Mounts
 {
-    public static IEnumerable<(MountSpec Mount, string Path)> Of(ServiceSpec service) =>
-        service.Volumes.Select((m, i) => (m, Paths.Service(service.Name, "volumes") + $"[{i}]"));
+    public static IEnumerable<(MountSpec Mount, string Path)> Of(ServiceSpec service)
+    {
+        // Most services mount nothing: they get no iterator and no path text.
+        if (service.Volumes.Count == 0)
+        {
+            return [];
+        }
+
+        var volumesPath = Paths.Service(service.Name, "volumes");
+        var mounts = new (MountSpec, string)[service.Volumes.Count];
+        for (var i = 0; i < mounts.Length; i++)
+        {
+            mounts[i] = (service.Volumes[i], string.Create(CultureInfo.InvariantCulture, $"{volumesPath}[{i}]"));
+        }
+
+        return mounts;
+    }
 
     public static bool IsDockerSocket(string? source) =>
         source?.TrimEnd('/') is "/var/run/docker.sock" or "/run/docker.sock";

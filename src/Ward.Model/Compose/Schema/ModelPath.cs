@@ -107,5 +107,8 @@ public sealed class ModelPath
 
     public static void AppendIndex(StringBuilder text, int index) => text.Append('[').Append(index).Append(']');
 
+    /// <summary>Whether a key is written as it is, after a '.' (not quoted in brackets).</summary>
+    public static bool IsPlainKey(string key) => !NeedsQuotes(key);
+
     private static bool NeedsQuotes(string key) => key.Length == 0 || key.AsSpan().IndexOfAny(".[]\"") >= 0;
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Ward.Model.Diagnostics;
@@ -21,7 +23,11 @@ namespace Ward.Model.Compose.Schema;
 /// </param>
 public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnostics, Interpolator? interpolator, bool decodesAsCli = false)
 {
-    private readonly Dictionary<string, Regex> _patterns = new(StringComparer.Ordinal);
+    // Shared by every read: a validator per file compiled its patterns again each time.
+    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
+
+    // The name pattern is tested on every service, network, volume, secret and config name, so without a regex.
+    private static readonly SearchValues<char> NameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
     private readonly HashSet<string> _reportedUnset = new(StringComparer.Ordinal);
 
     public ComposeVersion Version => version;
@@ -444,17 +450,15 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         _ => $"names matching {pattern}",
     };
 
-    private bool Matches(string pattern, string key)
+    private static bool Matches(string pattern, string key)
     {
-        if (!_patterns.TryGetValue(pattern, out var regex))
+        if (pattern == ComposeSchema.NamePattern)
         {
-            // The patterns are Ward's own schema (linear, anchored), matched against one key at a time: compiled, with
-            // no timeout to check on every call.
-            regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
-            _patterns[pattern] = regex;
+            return key.Length > 0 && !key.AsSpan().ContainsAnyExcept(NameCharacters);
         }
 
-        return regex.IsMatch(key);
+        // The patterns are Ward's own schema (linear, anchored), matched against one key at a time: no timeout to check.
+        return Patterns.GetOrAdd(pattern, static p => new Regex(p, RegexOptions.CultureInvariant)).IsMatch(key);
     }
 
     private static Shape? Choose(YNode node, OneOfShape oneOf)
