@@ -25,6 +25,9 @@ public sealed class RuleContext
     // Services share a few constraint sets; each set's eligible nodes are worked out once (keyed by the constraints' text).
     private readonly ConcurrentDictionary<string, IReadOnlyList<NodeSpec>> _eligible = new(StringComparer.Ordinal);
 
+    // And each service's set is found once, not once per rule that asks (by reference: a spec's own equality compares it whole).
+    private readonly ConcurrentDictionary<ServiceSpec, IReadOnlyList<NodeSpec>> _eligibleByService = new(ReferenceEqualityComparer.Instance);
+
     public RuleContext(EnvironmentSpec spec, SizeCatalog catalog, EnvironmentKind profile, DateTimeOffset now, RuleOptions? options = null)
     {
         Spec = spec;
@@ -67,6 +70,9 @@ public sealed class RuleContext
 
     /// <summary>The file's nodes where the service's tasks may run.</summary>
     public IReadOnlyList<NodeSpec> EligibleNodes(ServiceSpec service) =>
+        _eligibleByService.GetOrAdd(service, static (s, context) => context.EligibleNodesOfSet(s), this);
+
+    private IReadOnlyList<NodeSpec> EligibleNodesOfSet(ServiceSpec service) =>
         _eligible.GetOrAdd(
             string.Join('\n', service.Deploy.Placement.Constraints),
             static (_, state) => Eligibility.EligibleNodes(state.Context.Spec.Nodes, state.Context.ConstraintsOf(state.Service)),

@@ -265,6 +265,8 @@ public sealed class ReservationFitRule : Rule
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
+        // Services share a few sets of eligible nodes (see RuleContext.EligibleNodes): their sizes are looked up once per set.
+        var sizesOf = new Dictionary<IReadOnlyList<NodeSpec>, List<Model.Catalog.NodeSize>?>(ReferenceEqualityComparer.Instance);
         foreach (var service in context.Spec.Services)
         {
             if (service.Deploy.Resources.Reservations is not { } reservation || context.Spec.Nodes.Count == 0)
@@ -273,8 +275,12 @@ public sealed class ReservationFitRule : Rule
             }
 
             var eligible = context.EligibleNodes(service);
-            var sizes = eligible.Select(n => context.Catalog.FindSize(n.Size)).OfType<Model.Catalog.NodeSize>().ToList();
-            if (sizes.Count == 0 || sizes.Count != eligible.Count)
+            if (!sizesOf.TryGetValue(eligible, out var sizes))
+            {
+                sizes = sizesOf[eligible] = KnownSizes(eligible, context);
+            }
+
+            if (sizes is null)
             {
                 continue;
             }
@@ -291,5 +297,25 @@ public sealed class ReservationFitRule : Rule
                     value: wanted);
             }
         }
+    }
+
+    /// <summary>The distinct sizes of the nodes; null when there are none, or when one node's size is not in the catalog.</summary>
+    private static List<Model.Catalog.NodeSize>? KnownSizes(IReadOnlyList<NodeSpec> nodes, RuleContext context)
+    {
+        var sizes = new List<Model.Catalog.NodeSize>();
+        foreach (var node in nodes)
+        {
+            if (context.Catalog.FindSize(node.Size) is not { } size)
+            {
+                return null;
+            }
+
+            if (!sizes.Contains(size))
+            {
+                sizes.Add(size);
+            }
+        }
+
+        return sizes.Count == 0 ? null : sizes;
     }
 }

@@ -112,3 +112,32 @@ public sealed class ModelPath
 
     private static bool NeedsQuotes(string key) => key.Length == 0 || key.AsSpan().IndexOfAny(".[]\"") >= 0;
 }
+
+/// <summary>
+/// A path made only when it is needed: a parent path and the last key or index. Validating a large file visits
+/// hundreds of thousands of values, nearly all of them leaves that are never reported on.
+/// </summary>
+internal readonly struct LazyPath
+{
+    // The whole path when _key is null and _index is negative; else the parent of the key or index.
+    private readonly ModelPath _path;
+    private readonly string? _key;
+    private readonly int _index;
+
+    private LazyPath(ModelPath path, string? key, int index)
+    {
+        _path = path;
+        _key = key;
+        _index = index;
+    }
+
+    public static implicit operator LazyPath(ModelPath path) => new(path, null, -1);
+
+    public static LazyPath Child(ModelPath parent, string key) => new(parent, key, -1);
+
+    public static LazyPath Item(ModelPath parent, int index) => new(parent, null, index);
+
+    public ModelPath Resolve() => _key is not null ? _path.Child(_key) : _index >= 0 ? _path.Index(_index) : _path;
+
+    public override string ToString() => Resolve().ToString();
+}

@@ -33,7 +33,9 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
     public ComposeVersion Version => version;
 
     /// <summary>Validates <paramref name="node"/> against <paramref name="shape"/> and returns it normalised.</summary>
-    public YNode Validate(YNode node, Shape shape, ModelPath path)
+    public YNode Validate(YNode node, Shape shape, ModelPath path) => Validate(node, shape, (LazyPath)path);
+
+    private YNode Validate(YNode node, Shape shape, LazyPath path)
     {
         if (node is YScalar scalar)
         {
@@ -44,7 +46,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
     }
 
     /// <summary>Validates a node whose own scalar value is interpolated already (each string is substituted once: "$$" is "$").</summary>
-    private YNode ValidateInterpolated(YNode node, Shape shape, ModelPath path)
+    private YNode ValidateInterpolated(YNode node, Shape shape, LazyPath path)
     {
         switch (shape)
         {
@@ -63,14 +65,20 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
     }
 
     /// <summary>Interpolates every string below <paramref name="node"/> without checking shapes (extension fields).</summary>
-    public YNode InterpolateOnly(YNode node, ModelPath path)
+    public YNode InterpolateOnly(YNode node, ModelPath path) => InterpolateOnly(node, (LazyPath)path);
+
+    private YNode InterpolateOnly(YNode node, LazyPath lazyPath)
     {
+        if (node is YScalar scalar)
+        {
+            return Interpolate(scalar, null, lazyPath);
+        }
+
+        var path = lazyPath.Resolve();
         switch (node)
         {
-            case YScalar scalar:
-                return Interpolate(scalar, null, path);
             case YSequence sequence:
-                var items = sequence.Items.Select((item, i) => InterpolateOnly(item, path.Index(i))).ToList();
+                var items = sequence.Items.Select((item, i) => InterpolateOnly(item, LazyPath.Item(path, i))).ToList();
                 return Changed(sequence.Items, items) ? new YSequence(sequence.Location, items) : sequence;
             case YMapping mapping:
                 var entries = new EntryEdits(mapping);
@@ -85,7 +93,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
                     }
 
                     var key = (YScalar)entry.Key;
-                    entries.Keep(i, Reuse(entry, InterpolateOnly(entry.Value, path.Child(key.Value))));
+                    entries.Keep(i, Reuse(entry, InterpolateOnly(entry.Value, LazyPath.Child(path, key.Value))));
                 }
 
                 return entries.Result();
@@ -94,7 +102,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         }
     }
 
-    private YNode Interpolate(YScalar scalar, Shape? shape, ModelPath path)
+    private YNode Interpolate(YScalar scalar, Shape? shape, LazyPath path)
     {
         if (decodesAsCli && scalar.Kind == ScalarKind.Float && ScalarResolver.TryGetDouble(scalar, out var real) && !double.IsFinite(real))
         {
@@ -143,7 +151,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         return cast == Cast.None ? scalar.With(value, ScalarKind.String) : CastValue(scalar, value, cast, path);
     }
 
-    private YScalar CastValue(YScalar scalar, string value, Cast cast, ModelPath path)
+    private YScalar CastValue(YScalar scalar, string value, Cast cast, LazyPath path)
     {
         switch (cast)
         {
@@ -165,7 +173,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         return scalar.With(value, ScalarKind.String);
     }
 
-    private void CheckScalar(YNode node, ScalarShape shape, ModelPath path)
+    private void CheckScalar(YNode node, ScalarShape shape, LazyPath path)
     {
         if (node is not YScalar scalar || !Accepts(shape.Types, scalar))
         {
@@ -225,7 +233,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         _ => false,
     };
 
-    private YNode ValidateOneOf(YNode node, OneOfShape oneOf, ModelPath path)
+    private YNode ValidateOneOf(YNode node, OneOfShape oneOf, LazyPath path)
     {
         var option = Choose(node, oneOf);
         if (option is null)
@@ -243,20 +251,22 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         return ValidateInterpolated(node, option, path);
     }
 
-    private YNode ValidateArray(YNode node, ArrayShape shape, ModelPath path)
+    private YNode ValidateArray(YNode node, ArrayShape shape, LazyPath lazyPath)
     {
         if (node is not YSequence sequence)
         {
-            TypeError(node, shape, path);
+            TypeError(node, shape, lazyPath);
             return node;
         }
+
+        var path = lazyPath.Resolve();
 
         var items = new YNode[sequence.Items.Count];
         var unique = shape.UniqueItems && (shape.UniqueItemsBefore is not { } before || !before.IsSatisfiedBy(version));
         Dictionary<string, int>? seen = unique ? new(StringComparer.Ordinal) : null;
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = Validate(sequence.Items[i], shape.Items, path.Index(i));
+            items[i] = Validate(sequence.Items[i], shape.Items, LazyPath.Item(path, i));
             if (seen is not null && !seen.TryAdd(JsonValue(items[i]), i))
             {
                 var what = items[i] is YScalar item ? $"'{YScalar.Shorten(item.Value)}'" : $"this {(items[i] is YMapping ? "mapping" : "list")}";
@@ -302,7 +312,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         _ => "?",
     };
 
-    private YNode ValidateObject(YNode node, ObjectShape shape, ModelPath path)
+    private YNode ValidateObject(YNode node, ObjectShape shape, LazyPath lazyPath)
     {
         if (node is YScalar { IsNull: true } && shape.Nullable)
         {
@@ -311,9 +321,11 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
 
         if (node is not YMapping mapping)
         {
-            TypeError(node, shape, path);
+            TypeError(node, shape, lazyPath);
             return node;
         }
+
+        var path = lazyPath.Resolve();
 
         var open = shape.OpenSince is { } openSince && openSince.IsSatisfiedBy(version);
         var entries = new EntryEdits(mapping);
@@ -329,7 +341,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
 
             var keyScalar = (YScalar)entry.Key;
             var key = keyScalar.Value;
-            var childPath = path.Child(key);
+            var childPath = LazyPath.Child(path, key);
             if (shape.Find(key) is { } field)
             {
                 if (CheckField(field, keyScalar, childPath))
@@ -401,7 +413,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         diagnostics.Error(DiagnosticCodes.Schema, path.ToString(), $"the key '{keyText}' is {what}; keys must be names (quote it: \"{keyText}\")", entry.Key.Location);
     }
 
-    private bool CheckField(Field field, YScalar key, ModelPath path)
+    private bool CheckField(Field field, YScalar key, LazyPath path)
     {
         if (field.Status == KeyStatus.Forbidden)
         {
@@ -482,7 +494,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
         return null;
     }
 
-    private void TypeError(YNode node, Shape shape, ModelPath path)
+    private void TypeError(YNode node, Shape shape, LazyPath path)
     {
         var hint = node is YScalar { Kind: ScalarKind.String, Quoted: true } scalar && UnquotedFits(scalar, shape)
             ? $" (write {scalar.Value} without quotes)"
