@@ -55,16 +55,23 @@ internal static class Nodes
     // A loop, not LINQ: every service has a few lists of strings, and a file can have thousands of services.
     private static ValueList<string> TextsOf(YSequence sequence)
     {
-        var texts = new List<string>(sequence.Items.Count);
-        for (var i = 0; i < sequence.Items.Count; i++)
+        var items = sequence.Items;
+        var count = 0;
+        for (var i = 0; i < items.Count; i++)
         {
-            if (Text(sequence.Items[i]) is { } text)
+            count += Text(items[i]) is null ? 0 : 1;
+        }
+
+        var texts = new string[count];
+        for (int i = 0, next = 0; i < items.Count; i++)
+        {
+            if (Text(items[i]) is { } text)
             {
-                texts.Add(text);
+                texts[next++] = text;
             }
         }
 
-        return texts.ToValueList();
+        return ValueList<string>.Own(texts);
     }
 
     /// <summary>A mapping of names to scalars, or a list of "KEY=value" (list_or_dict). A missing value is null.</summary>
@@ -73,9 +80,16 @@ internal static class Nodes
         switch (node)
         {
             case YMapping mapping:
-                return new ValueMap<string?>(mapping.Entries
-                    .Where(e => e.KeyText is not null)
-                    .Select(e => new KeyValuePair<string, string?>(e.KeyText!, Text(e.Value))));
+                var pairs = new List<KeyValuePair<string, string?>>(mapping.Entries.Count);
+                foreach (var entry in mapping.Entries)
+                {
+                    if (entry.KeyText is { } key)
+                    {
+                        pairs.Add(new KeyValuePair<string, string?>(key, Text(entry.Value)));
+                    }
+                }
+
+                return new ValueMap<string?>(pairs);
             case YSequence sequence:
                 return new ValueMap<string?>(sequence.Items.Select(Text).OfType<string>().Select(item =>
                 {

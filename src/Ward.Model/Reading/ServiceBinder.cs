@@ -16,16 +16,17 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
     {
         Name = name,
         Image = node.Get("image").Text(),
-        Command = Command(node.Get("command"), path.Child("command")),
-        Entrypoint = Command(node.Get("entrypoint"), path.Child("entrypoint")),
+        // Paths are lazy: they are made only for a value that is reported on.
+        Command = Command(node.Get("command"), LazyPath.Child(path, "command")),
+        Entrypoint = Command(node.Get("entrypoint"), LazyPath.Child(path, "entrypoint")),
         Environment = node.Get("environment").Pairs(),
         EnvFiles = node.Get("env_file").Strings(),
-        Ports = Ports(node.Get("ports"), path.Child("ports")),
-        Volumes = Volumes(node.Get("volumes"), path.Child("volumes")),
+        Ports = Ports(node.Get("ports"), LazyPath.Child(path, "ports")),
+        Volumes = Volumes(node.Get("volumes"), LazyPath.Child(path, "volumes")),
         Secrets = FileReferences(node.Get("secrets")),
         Configs = FileReferences(node.Get("configs")),
         Networks = Networks(node.Get("networks")),
-        Deploy = Deploy(node.Get("deploy"), path.Child("deploy")),
+        Deploy = Deploy(node.Get("deploy"), LazyPath.Child(path, "deploy")),
         Healthcheck = Healthcheck(node.Get("healthcheck")),
         User = node.Get("user").Text(),
         WorkingDir = node.Get("working_dir").Text(),
@@ -47,15 +48,27 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
         Logging = Logging(node.Get("logging")),
         Isolation = node.Get("isolation").Text(),
         Restart = node.Get("restart").Text(),
-        IgnoredKeys = node.Entries()
-            .Where(e => ComposeSchema.ServiceShape.Find(e.Key)?.Status is KeyStatus.Ignored or KeyStatus.Deprecated)
-            .Select(e => e.Key)
-            .ToValueList(),
+        IgnoredKeys = IgnoredKeys(node),
     };
+
+    /// <summary>The service's keys that docker stack deploy ignores (a loop: asked of every service, and rarely not empty).</summary>
+    private static ValueList<string> IgnoredKeys(YNode node)
+    {
+        List<string>? ignored = null;
+        foreach (var entry in (node as YMapping)?.Entries ?? [])
+        {
+            if (entry.KeyText is { } key && ComposeSchema.ServiceShape.Find(key)?.Status is KeyStatus.Ignored or KeyStatus.Deprecated)
+            {
+                (ignored ??= []).Add(key);
+            }
+        }
+
+        return ignored is null ? ValueList<string>.Empty : ignored.ToValueList();
+    }
 
     public static TimeSpan? Duration(YNode? node) => node.Text() is { } text && GoDuration.TryParse(text, out var value) ? value : null;
 
-    private ValueList<string>? Command(YNode? node, ModelPath path)
+    private ValueList<string>? Command(YNode? node, LazyPath path)
     {
         switch (node)
         {
@@ -74,7 +87,7 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
         }
     }
 
-    private ValueList<PortSpec> Ports(YNode? node, ModelPath path)
+    private ValueList<PortSpec> Ports(YNode? node, LazyPath path)
     {
         var ports = new List<PortSpec>();
         var items = node.Items();
@@ -96,7 +109,7 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
                 else
                 {
                     // The CLI reads a port without target ({} is accepted) and sends target 0, which no container listens on.
-                    diagnostics.DeployBlocker(path.Index(i).ToString(), "a port in long syntax needs 'target', the container port", item.Location);
+                    diagnostics.DeployBlocker(path.Resolve().Index(i).ToString(), "a port in long syntax needs 'target', the container port", item.Location);
                 }
 
                 continue;
@@ -110,7 +123,7 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             }
             else
             {
-                diagnostics.Error(DiagnosticCodes.Schema, path.Index(i).ToString(), error ?? $"expected a port such as 8080:80, found {item.Describe()}", item.Location);
+                diagnostics.Error(DiagnosticCodes.Schema, path.Resolve().Index(i).ToString(), error ?? $"expected a port such as 8080:80, found {item.Describe()}", item.Location);
             }
         }
 
@@ -121,7 +134,7 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
         ? ScalarResolver.TryGetLong(scalar, out var number) ? number.ToString(System.Globalization.CultureInfo.InvariantCulture) : null
         : scalar.Value;
 
-    private ValueList<MountSpec> Volumes(YNode? node, ModelPath path)
+    private ValueList<MountSpec> Volumes(YNode? node, LazyPath path)
     {
         var mounts = new List<MountSpec>();
         var items = node.Items();
@@ -130,7 +143,7 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             var item = items[i];
             if (item is YMapping)
             {
-                if (LongVolume(item, path.Index(i)) is { } mount)
+                if (LongVolume(item, path.Resolve().Index(i)) is { } mount)
                 {
                     mounts.Add(mount);
                 }
@@ -145,7 +158,7 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             }
             else
             {
-                diagnostics.Error(DiagnosticCodes.Schema, path.Index(i).ToString(), error ?? "not a volume", item.Location);
+                diagnostics.Error(DiagnosticCodes.Schema, path.Resolve().Index(i).ToString(), error ?? "not a volume", item.Location);
             }
         }
 
@@ -209,33 +222,50 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
         };
     }
 
-    private static ValueList<FileReference> FileReferences(YNode? node) => node.Items()
-        .Select(item => item switch
+    private static ValueList<FileReference> FileReferences(YNode? node)
+    {
+        var items = node.Items();
+        if (items.Count == 0)
         {
-            YMapping => item.Get("source").Text() is { } source
-                ? new FileReference
-                {
-                    Source = source,
-                    Target = item.Get("target").Text(),
-                    Uid = item.Get("uid").Text(),
-                    Gid = item.Get("gid").Text(),
-                    Mode = item.Get("mode").Int(),
-                    LongSyntax = true,
-                }
-                : null,
-            _ => item.Text() is { } name ? new FileReference { Source = name } : null,
-        })
-        .OfType<FileReference>()
-        .ToValueList();
+            return ValueList<FileReference>.Empty;
+        }
+
+        var references = new List<FileReference>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (FileReference(items[i]) is { } reference)
+            {
+                references.Add(reference);
+            }
+        }
+
+        return references.ToValueList();
+    }
+
+    private static FileReference? FileReference(YNode item) => item switch
+    {
+        YMapping => item.Get("source").Text() is { } source
+            ? new FileReference
+            {
+                Source = source,
+                Target = item.Get("target").Text(),
+                Uid = item.Get("uid").Text(),
+                Gid = item.Get("gid").Text(),
+                Mode = item.Get("mode").Int(),
+                LongSyntax = true,
+            }
+            : null,
+        _ => item.Text() is { } name ? new FileReference { Source = name } : null,
+    };
 
     private static ValueList<ServiceNetwork> Networks(YNode? node) => node switch
     {
-        YSequence => node.Strings().Select(n => new ServiceNetwork { Name = n }).ToValueList(),
+        YSequence => new ValueList<ServiceNetwork>(node.Strings().Select(n => new ServiceNetwork { Name = n })),
         YMapping => node.Entries().Select(e => new ServiceNetwork { Name = e.Key, Aliases = e.Value.Get("aliases").Strings() }).ToValueList(),
         _ => ValueList<ServiceNetwork>.Empty,
     };
 
-    private DeploySpec Deploy(YNode? node, ModelPath path)
+    private DeploySpec Deploy(YNode? node, LazyPath path)
     {
         var placement = node.Get("placement");
         var resources = node.Get("resources");
@@ -243,7 +273,7 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
         var mode = node.Get("mode").Text();
         if (mode is not (null or "replicated" or "global"))
         {
-            diagnostics.DeployBlocker(path.Child("mode").ToString(), $"'{mode}' is not a service mode; use replicated or global", node.Get("mode")!.Location);
+            diagnostics.DeployBlocker(path.Resolve().Child("mode").ToString(), $"'{mode}' is not a service mode; use replicated or global", node.Get("mode")!.Location);
         }
 
         return new DeploySpec
@@ -255,13 +285,15 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             Placement = new PlacementSpec
             {
                 Constraints = placement.Get("constraints").Strings(),
-                Spread = placement.Get("preferences").Items().Select(p => p.Get("spread").Text()).OfType<string>().ToValueList(),
+                Spread = placement.Get("preferences") is YSequence preferences
+                    ? preferences.Items.Select(p => p.Get("spread").Text()).OfType<string>().ToValueList()
+                    : ValueList<string>.Empty,
                 MaxReplicasPerNode = placement.Get("max_replicas_per_node").Int(),
             },
             Resources = new ResourcesSpec
             {
-                Limits = Resources(resources.Get("limits"), path.Child("resources").Child("limits")),
-                Reservations = Resources(resources.Get("reservations"), path.Child("resources").Child("reservations")),
+                Limits = Resources(resources.Get("limits"), path, "limits"),
+                Reservations = Resources(resources.Get("reservations"), path, "reservations"),
             },
             RestartPolicy = restart is YMapping
                 ? new RestartPolicySpec
@@ -277,7 +309,10 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
         };
     }
 
-    private ResourceValues? Resources(YNode? node, ModelPath path)
+    /// <param name="node">The limits or reservations.</param>
+    /// <param name="deploy">The path of the service's deploy section.</param>
+    /// <param name="which">"limits" or "reservations".</param>
+    private ResourceValues? Resources(YNode? node, LazyPath deploy, string which)
     {
         if (node is not YMapping)
         {
@@ -293,7 +328,7 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             }
             else
             {
-                diagnostics.Error(DiagnosticCodes.Schema, path.Child("memory").ToString(), error!, memoryNode.Location);
+                diagnostics.Error(DiagnosticCodes.Schema, deploy.Resolve().Child("resources").Child(which).Child("memory").ToString(), error!, memoryNode.Location);
             }
         }
 
@@ -307,7 +342,7 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             }
             else
             {
-                diagnostics.DeployBlocker(path.Child("cpus").ToString(), $"'{cpusNode.Value}' is not a number of CPUs; write e.g. \"0.5\" or \"2\"", cpusNode.Location);
+                diagnostics.DeployBlocker(deploy.Resolve().Child("resources").Child(which).Child("cpus").ToString(), $"'{cpusNode.Value}' is not a number of CPUs; write e.g. \"0.5\" or \"2\"", cpusNode.Location);
             }
         }
 

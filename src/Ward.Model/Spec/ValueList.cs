@@ -16,6 +16,9 @@ public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 
     public static ValueList<T> Empty { get; } = new([]);
 
+    /// <summary>A list over <paramref name="items"/> itself, not a copy: for a builder that hands over an array it made.</summary>
+    internal static ValueList<T> Own(T[] items) => items.Length == 0 ? Empty : new(items);
+
     public int Count => _items.Length;
 
     public T this[int index] => _items[index];
