@@ -13,7 +13,7 @@ using Ward.Rules;
 
 // Reads and checks a generated environment of 5,000 services and 50 nodes in-process: warm-up rounds, then measured ones.
 // Target (issue 2): read + check <= 300 ms, peak memory <= 300 MB.
-const int Services = 5_000, Nodes = 50, Secrets = 200, Configs = 100, WarmUps = 10, Rounds = 10;
+const int Services = 5_000, Nodes = 50, Secrets = 200, Configs = 100, WarmUps = 10, Rounds = 20;
 var text = EnvironmentGenerator.Generate(Services, Nodes, Secrets, Configs);
 var bytes = System.Text.Encoding.UTF8.GetBytes(text);
 if (args.SkipWhile(a => a != "--save").Skip(1).FirstOrDefault() is { } savePath)

@@ -12,6 +12,9 @@ internal sealed class NodeAssembler(string file, DiagnosticBag diagnostics)
 {
     private readonly Dictionary<string, YNode> _anchors = new(StringComparer.Ordinal);
 
+    // Scratch for the mapping being assembled (its children are complete, so one list serves every mapping).
+    private readonly List<YEntry> _entries = [];
+
     public string File => file;
 
     public SourceLocation At(long line, long column) => new(file, (int)line, (int)column);
@@ -46,7 +49,8 @@ internal sealed class NodeAssembler(string file, DiagnosticBag diagnostics)
 
     public YMapping Mapping(SourceLocation at, List<(YNode Key, bool KeyViaAlias, YNode Value, bool ValueViaAlias)> pairs)
     {
-        var entries = new List<YEntry>(pairs.Count);
+        var entries = _entries;
+        entries.Clear();
         var seen = pairs.Count > YMapping.ScanLimit ? new Dictionary<string, YEntry>(pairs.Count, StringComparer.Ordinal) : null;
         List<YMapping>? merges = null;
         YScalar? firstMergeKey = null;
@@ -109,7 +113,7 @@ internal sealed class NodeAssembler(string file, DiagnosticBag diagnostics)
             }
         }
 
-        return new YMapping(at, entries) { Counts = (decoded, aliased) };
+        return new YMapping(at, entries.ToArray()) { Counts = (decoded, aliased) };
     }
 
     private static YEntry? Find(List<YEntry> entries, Dictionary<string, YEntry>? index, string key)

@@ -84,14 +84,20 @@ public sealed record YEntry(YNode Key, YNode Value)
     public string? KeyText => (Key as YScalar)?.Value;
 }
 
-public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entries) : YNode(location)
+public sealed class YMapping : YNode
 {
-    private Dictionary<string, YEntry>? _index;
-
     // Up to this many entries a scan beats building an index (a service has a dozen keys; a file has thousands of services).
     internal const int ScanLimit = 16;
 
-    public IReadOnlyList<YEntry> Entries { get; } = entries;
+    // An array, not the interface: lookups scan it for every key the reader and the rules ask for.
+    private readonly YEntry[] _entries;
+
+    private Dictionary<string, YEntry>? _index;
+
+    public YMapping(SourceLocation location, IReadOnlyList<YEntry> entries)
+        : base(location) => _entries = entries as YEntry[] ?? [.. entries];
+
+    public IReadOnlyList<YEntry> Entries => _entries;
 
     /// <summary>What <see cref="YNode.Decoded"/> and <see cref="YNode.Aliased"/> say of this node (set by the builder).</summary>
     internal (long Decoded, long Aliased) Counts { get; init; } = (1, 0);
@@ -104,14 +110,13 @@ public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entr
 
     public YEntry? Find(string key)
     {
-        if (Entries.Count <= ScanLimit)
+        if (_entries.Length <= ScanLimit)
         {
-            // An index loop: foreach over the interface would allocate an enumerator on every lookup.
-            for (var i = 0; i < Entries.Count; i++)
+            foreach (var entry in _entries)
             {
-                if (Entries[i].KeyText == key)
+                if (entry.KeyText == key)
                 {
-                    return Entries[i];
+                    return entry;
                 }
             }
 
@@ -126,13 +131,13 @@ public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entr
     /// <summary>As <see cref="Find(string)"/>, for a key that is part of a longer text (a path), without allocating it.</summary>
     public YEntry? Find(ReadOnlySpan<char> key)
     {
-        if (Entries.Count <= ScanLimit)
+        if (_entries.Length <= ScanLimit)
         {
-            for (var i = 0; i < Entries.Count; i++)
+            foreach (var entry in _entries)
             {
-                if (Entries[i].KeyText is { } text && key.SequenceEqual(text))
+                if (entry.KeyText is { } text && key.SequenceEqual(text))
                 {
-                    return Entries[i];
+                    return entry;
                 }
             }
 
@@ -157,8 +162,8 @@ public sealed class YMapping(SourceLocation location, IReadOnlyList<YEntry> entr
 
     private Dictionary<string, YEntry> BuildIndex()
     {
-        var index = new Dictionary<string, YEntry>(Entries.Count, StringComparer.Ordinal);
-        foreach (var entry in Entries)
+        var index = new Dictionary<string, YEntry>(_entries.Length, StringComparer.Ordinal);
+        foreach (var entry in _entries)
         {
             if (entry.KeyText is { } text)
             {
