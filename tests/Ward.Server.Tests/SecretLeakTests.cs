@@ -55,6 +55,8 @@ public sealed class SecretLeakTests : IAsyncLifetime
 
         // Refused writes must not echo the value either.
         await owner.PutAsync("/api/v1/environments/vault/secrets/bad%20key!", new { value = secrets["secret value"] }).Expect(400, "invalid_secret_key");
+        // A name ends at the end of the text, as the Docker CLI matches names: a final line break is refused too.
+        await owner.PutAsync("/api/v1/environments/vault/secrets/token%0A", new { value = secrets["secret value"] }).Expect(400, "invalid_secret_key");
         await owner.PutAsync("/api/v1/environments/nowhere/secrets/token", new { value = secrets["secret value"] }).Expect(404);
         await owner.PutAsync("/api/v1/environments/vault/secrets/token", new { value = secrets["secret value"], version = 1 }).Expect(409, "stale_version");
         var malformed = await owner.SendAsync(HttpMethod.Put, "/api/v1/environments/vault/secrets/token", rawJson: $"{{\"value\": \"{secrets["secret value"]}\", \"version\": \"{secrets["secret value"]}\"}}");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime;
 using Microsoft.Extensions.Options;
 using Ward.Server;
 
@@ -23,6 +24,12 @@ internal static class ServeCommand
             AddSetting(args, "DataDirectory", parse.GetValue(data));
             AddSetting(args, "StoreProvider", parse.GetValue(store));
             AddSetting(args, "StoreConnectionString", parse.GetValue(connection));
+            if (GCSettings.LatencyMode == GCLatencyMode.Batch)
+            {
+                // The build turns background collection off for the one-shot commands; ./ward turns it back on for serve.
+                Console.Error.WriteLine("ward serve: background garbage collection is off, so collections pause requests longer; start the server with ./ward serve, or set DOTNET_gcConcurrent=1");
+            }
+
             try
             {
                 var app = WardServer.Build([.. args]);

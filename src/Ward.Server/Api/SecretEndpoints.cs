@@ -58,7 +58,7 @@ public static class SecretEndpoints
             return Problems.BadRequest("secret_too_large", "Swarm allows secrets of at most 500 KB");
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(key, Model.Compose.Schema.ComposeSchema.NamePattern))
+        if (!Model.Compose.Schema.ComposeSchema.IsName(key))
         {
             return Problems.BadRequest("invalid_secret_key", "a secret key is letters, digits, '.', '_' and '-'");
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using static Ward.Model.Compose.Schema.S;
 
 namespace Ward.Model.Compose.Schema;
@@ -13,7 +14,13 @@ public static class ComposeSchema
     /// <summary>Names of services, volumes, secrets and configs (network names are not checked by the CLI).</summary>
     public const string NamePattern = "^[a-zA-Z0-9._-]+$";
 
+    // Checked on every name of a large file, so without a regex (and a .NET regex '$' would also let a final line break pass).
+    private static readonly SearchValues<char> NameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+
     private static readonly ComposeVersionRequirement ExtensionsInSections = V(3, 7);
+
+    /// <summary>Whether <paramref name="name"/> matches <see cref="NamePattern"/> as the CLI matches it (to the end of the text).</summary>
+    public static bool IsName(string name) => name.Length > 0 && !name.AsSpan().ContainsAnyExcept(NameCharacters);
 
     /// <summary>Values of list_or_dict mappings: booleans are refused (quote them).</summary>
     private static readonly ScalarShape DictValue = new(ScalarTypes.String | ScalarTypes.Number | ScalarTypes.Null) { TimestampIsText = true };

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -26,8 +25,6 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
     // Shared by every read: a validator per file compiled its patterns again each time.
     private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
 
-    // The name pattern is tested on every service, network, volume, secret and config name, so without a regex.
-    private static readonly SearchValues<char> NameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
     private readonly HashSet<string> _reportedUnset = new(StringComparer.Ordinal);
 
     public ComposeVersion Version => version;
@@ -466,7 +463,7 @@ public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnost
     {
         if (pattern == ComposeSchema.NamePattern)
         {
-            return key.Length > 0 && !key.AsSpan().ContainsAnyExcept(NameCharacters);
+            return ComposeSchema.IsName(key);
         }
 
         // The patterns are Ward's own schema (linear, anchored), matched against one key at a time: no timeout to check.
