@@ -95,7 +95,8 @@ if (args.Contains("--by-rule"))
 
 if (args.Contains("--phases"))
 {
-    // Where the read's time goes, phase by phase (medians of warm passes, each phase on the previous one's output).
+    // Where the read's time goes, phase by phase (medians of warm passes, each phase on the previous one's output): the
+    // steps of EnvironmentFileReader.Run, called one by one; keep them in step with it.
     var phases = new Dictionary<string, List<double>> { ["decode"] = [], ["yaml tree"] = [], ["schema and interpolation"] = [], ["binding"] = [] };
     for (var round = 0; round < Rounds; round++)
     {

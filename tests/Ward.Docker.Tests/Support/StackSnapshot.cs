@@ -292,6 +292,8 @@ internal sealed partial class StackSnapshot
         text == stack ? "<stack>" : text.StartsWith(stack + "_", StringComparison.Ordinal) ? "<stack>_" + text[(stack.Length + 1)..] : text;
 
     /// <summary>B9's equivalences: null, "", empty lists and empty maps are absent; false flags are absent.</summary>
+    // Written apart from Ward's own SpecNormalizer on purpose, though the two look alike: the parity tests judge what
+    // Ward deploys, so their yardstick must not be Ward's code.
     private static void Canonical(JsonObject node)
     {
         foreach (var (key, value) in node.ToList())
