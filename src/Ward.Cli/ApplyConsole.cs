@@ -1,22 +1,38 @@
+using Ward.Deploying;
 using Ward.Engine.Applying;
 using Ward.Engine.Planning;
 
 namespace Ward.Cli;
 
 /// <summary>
-/// Shows an apply as it happens, on stderr: each step, then one line per service while waiting. On a terminal the
-/// service lines are redrawn in place; otherwise a line is printed whenever a service's state changes.
+/// Shows an apply as it happens, on stderr: the gate and the plan, the question (on a terminal, without --yes), each
+/// step, then one line per service while waiting. On a terminal the service lines are redrawn in place; otherwise a
+/// line is printed whenever a service's state changes. While there is nothing to change and every service has
+/// converged it stays quiet after the plan.
 /// </summary>
-/// <param name="live">Redraw the service lines in place (a terminal).</param>
-/// <param name="quietWhenConverged">Show nothing while every service has converged (a check that usually finds nothing to wait for).</param>
-internal sealed class ApplyConsole(bool live, bool quietWhenConverged = false) : IApplyObserver
+internal sealed class ApplyConsole(string target, bool live, bool ask) : IDeployObserver
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _lastShown = new(StringComparer.Ordinal);
     private int _drawnLines;
+    private bool _quietWhenConverged;
 
-    /// <summary>Whether nothing was shown yet (with <c>quietWhenConverged</c>: every service had converged all along).</summary>
-    public bool ShowedNothing => _drawnLines == 0 && _lastShown.Count == 0;
+    /// <summary>Whether no service line was shown (there was nothing to wait for).</summary>
+    public bool ShowedNoProgress => _drawnLines == 0 && _lastShown.Count == 0;
+
+    public void Planned(DeploymentPlan deployment, GateVerdict gate)
+    {
+        if (gate.Forced)
+        {
+            Console.Error.WriteLine($"ward: --force given: applying despite {gate.Blocking.Count} error-level finding(s)");
+        }
+
+        PlanPrinter.Text(Console.Error, deployment, target, Terminal.UseColor("auto"));
+        _quietWhenConverged = !deployment.Plan.HasChanges;
+    }
+
+    public Task<bool> ConfirmAsync(DeploymentPlan deployment, CancellationToken cancellationToken) =>
+        Task.FromResult(!ask || Questions.Confirm("Apply these changes?"));
 
     public void StepStarted(PlanStep step)
     {
@@ -33,7 +49,7 @@ internal sealed class ApplyConsole(bool live, bool quietWhenConverged = false) :
 
     public void Waiting(IReadOnlyList<ServiceProgress> services)
     {
-        if (quietWhenConverged && ShowedNothing && services.All(s => s.Done))
+        if (_quietWhenConverged && ShowedNoProgress && services.All(s => s.Done))
         {
             return;
         }

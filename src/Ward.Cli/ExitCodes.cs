@@ -11,8 +11,14 @@ internal static class ExitCodes
     /// <summary>check: error-level findings. Other commands: the operation failed.</summary>
     public const int Failed = 1;
 
-    /// <summary>The input could not be read (missing file, not YAML, wrong types); for plan: there are changes.</summary>
+    /// <summary>The input could not be read (missing file, not YAML, wrong types) or names what does not exist.</summary>
     public const int InvalidInput = 2;
+
+    /// <summary>
+    /// plan: there are changes to apply. The same number as <see cref="InvalidInput"/> for compatibility with scripts
+    /// written before it had a name; plan reports its own bad input as <see cref="Failed"/> instead.
+    /// </summary>
+    public const int PlanHasChanges = 2;
 
     /// <summary>The command line is wrong (unknown option, missing argument).</summary>
     public const int Usage = 64;

@@ -1,13 +1,23 @@
 using System.Text.Json;
+using Ward.Deploying;
 using Ward.Engine.Planning;
+using Ward.Engine.Ports;
 
 namespace Ward.Cli;
 
-/// <summary>Shows a plan: text for people, JSON for machines.</summary>
+/// <summary>Shows a plan: text for people, the core's <see cref="PlanDocument"/> as JSON for machines.</summary>
 internal static class PlanPrinter
 {
-    public static void Text(TextWriter output, Plan plan, string target, bool color)
+    // Relaxed escaping: the plan's field values are JSON text themselves, and "\u0022" in every one of them reads badly.
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static void Text(TextWriter output, DeploymentPlan deployment, string target, bool color)
+    {
+        var plan = deployment.Plan;
         output.WriteLine($"Plan for {plan.Environment} on {target}:");
         if (!plan.HasChanges)
         {
@@ -35,53 +45,18 @@ internal static class PlanPrinter
             output.WriteLine($"  ! {warning}");
         }
 
+        if (deployment.Images.Pinning == ImagePinning.ImageId)
+        {
+            output.WriteLine($"  images: {string.Join(", ", deployment.Images.Pinned.Select(p => $"{p.Key} = {ImageResolution.ShortId(p.Value)}"))} (pinned by content on the local cluster's nodes)");
+        }
+
         output.WriteLine($"{plan.Count(ChangeKind.Create)} to create, {plan.Count(ChangeKind.Update)} to update, {plan.Count(ChangeKind.Remove)} to remove.");
     }
 
-    public static void Json(Stream output, Plan plan, string target)
+    public static void Json(Stream output, DeploymentPlan deployment, string target)
     {
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteString("environment", plan.Environment);
-        json.WriteString("target", target);
-        json.WriteBoolean("hasChanges", plan.HasChanges);
-        json.WriteStartArray("steps");
-        foreach (var step in plan.Steps)
-        {
-            json.WriteStartObject();
-            json.WriteString("change", step.Change.ToString().ToLowerInvariant());
-            json.WriteString("target", step.Target.ToString().ToLowerInvariant());
-            json.WriteString("name", step.Name);
-            if (step.Reason is not null)
-            {
-                json.WriteString("reason", step.Reason);
-            }
-
-            json.WriteStartArray("fields");
-            foreach (var field in step.Fields)
-            {
-                json.WriteStartObject();
-                json.WriteString("path", field.Path);
-                json.WriteString("before", field.Before);
-                json.WriteString("after", field.After);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteStartArray("warnings");
-        plan.Warnings.ToList().ForEach(json.WriteStringValue);
-        json.WriteEndArray();
-        json.WriteStartObject("summary");
-        json.WriteNumber("create", plan.Count(ChangeKind.Create));
-        json.WriteNumber("update", plan.Count(ChangeKind.Update));
-        json.WriteNumber("remove", plan.Count(ChangeKind.Remove));
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.Flush();
+        JsonSerializer.Serialize(output, PlanDocument.Of(deployment, target), JsonOptions);
         output.Write("\n"u8);
     }
+
 }

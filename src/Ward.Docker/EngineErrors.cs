@@ -52,6 +52,8 @@ internal static class EngineErrors
             case DockerApiException { StatusCode: HttpStatusCode.BadRequest } api when Message(api).Contains("HTTP request to an HTTPS server", StringComparison.Ordinal):
                 return new EngineUnavailableException(
                     $"the Docker engine at {endpoint} requires TLS and Ward spoke plain HTTP to it: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to a folder with ca.pem, cert.pem and key.pem, as for the docker CLI", e);
+            case DockerApiException api when IsRaftDeadline(api):
+                return new EngineDeadlineException(Message(api), e);
             case DockerApiException api:
                 return new EngineRequestException(Message(api), e);
             case OperationCanceledException:
@@ -67,6 +69,12 @@ internal static class EngineErrors
 
         return Find<SocketException>(e) is { } socket ? new EngineUnavailableException(Unreachable(endpoint, socket), e) : null;
     }
+
+    /// <summary>
+    /// The managers' Raft log did not commit the change in time: SwarmKit answers with gRPC's DeadlineExceeded code,
+    /// which the engine passes on in its message ("rpc error: code = DeadlineExceeded desc = ...").
+    /// </summary>
+    private static bool IsRaftDeadline(DockerApiException api) => api.ResponseBody?.Contains("code = DeadlineExceeded", StringComparison.Ordinal) == true;
 
     private static T? Find<T>(Exception e)
         where T : Exception => e switch

@@ -41,6 +41,9 @@ public sealed class ServerOptions
 
     /// <summary>The engine endpoint (unix:///... or tcp://...); empty: DOCKER_HOST, else the local cluster, else the default socket.</summary>
     public string? EngineHost { get; set; }
+
+    /// <summary>A YAML file of extra node sizes and database tiers, as the CLI's --catalog; empty: WARD_CATALOG, else the built-in catalog.</summary>
+    public string? Catalog { get; set; }
 }
 
 /// <summary>Checks the options at start and names the exact setting that is wrong.</summary>
@@ -72,6 +75,13 @@ public sealed class ServerOptionsValidator(IConfiguration? configuration = null)
         {
             // The message never repeats the connection string: it may hold a password.
             failures.Add($"Ward:StoreConnectionString is not a usable PostgreSQL connection string: {connectionProblem}");
+        }
+
+        var catalog = new Model.Diagnostics.DiagnosticBag();
+        Deploying.Loading.Catalogs.Load(string.IsNullOrWhiteSpace(options.Catalog) ? null : options.Catalog, catalog);
+        foreach (var problem in catalog.Items.Where(d => d.Severity == Model.Diagnostics.Severity.Error))
+        {
+            failures.Add($"Ward:Catalog (or {Deploying.Loading.Catalogs.Variable}): {problem}");
         }
 
         if (!string.IsNullOrWhiteSpace(options.EngineHost) &&

@@ -56,6 +56,7 @@ public static partial class WardServer
         services.AddSingleton<SecretVault>();
         services.AddSingleton<SetupState>();
         services.TryAddSingleton<EngineAccess>();
+        services.AddSingleton(sp => CatalogOf(sp.GetRequiredService<IOptions<ServerOptions>>().Value));
         services.AddSingleton<EnvironmentService>();
         services.AddSingleton<OperationRunner>();
         services.AddSingleton<StatusCache>();
@@ -150,6 +151,7 @@ public static partial class WardServer
             {
                 BadHttpRequestException bad => Problems.BadRequest("invalid_request", bad.Message),
                 DbUpdateConcurrencyException => Problems.Conflict("stale_version", "the object changed since you read it; read it again and retry"),
+                not null when EngineProblems.Of(failure) is { } problem => problem,
                 _ => Problems.Of(StatusCodes.Status500InternalServerError, "internal_error", "an internal error happened; it is in the server's log"),
             };
             await result.ExecuteAsync(context);
@@ -226,6 +228,10 @@ public static partial class WardServer
             throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions), [failure]);
         }
     }
+
+    /// <summary>The size and tier catalog, as the CLI finds it (Ward:Catalog, else WARD_CATALOG); checked at start by the options validator.</summary>
+    private static Model.Catalog.SizeCatalog CatalogOf(ServerOptions options) =>
+        Deploying.Loading.Catalogs.Load(string.IsNullOrWhiteSpace(options.Catalog) ? null : options.Catalog, new Model.Diagnostics.DiagnosticBag());
 
     /// <summary>
     /// Cookie-authenticated requests that change something must carry the console's CSRF token in a header, which a

@@ -130,12 +130,16 @@ public sealed class OperationTests(OperationTests.Fixture world) : IClassFixture
     }
 
     [Fact]
-    public async Task A_node_change_at_a_stale_version_is_409()
+    public async Task A_node_change_at_a_stale_version_is_made_on_fresh_state_and_409_when_the_node_keeps_changing()
     {
         var owner = await world.OwnerAsync();
         await owner.PutAsync("/api/v1/nodes/worker-1/labels", new { labels = new Dictionary<string, string> { ["database"] = "true" } }).Expect(200);
         world.Swarm.NodeUpdateFailure = new EngineConflictException("update out of sequence");
+        await owner.PutAsync("/api/v1/nodes/worker-1/availability", new { availability = "drain" }).Expect(200);
+        Assert.Null(world.Swarm.NodeUpdateFailure);
+        (world.Swarm.NodeUpdateFailure, world.Swarm.NodeUpdateFailureRepeats) = (new EngineConflictException("update out of sequence"), 100);
         await owner.PutAsync("/api/v1/nodes/worker-1/availability", new { availability = "drain" }).Expect(409, "stale_version");
+        (world.Swarm.NodeUpdateFailure, world.Swarm.NodeUpdateFailureRepeats) = (null, 1);
         await owner.PutAsync("/api/v1/nodes/worker-1/availability", new { availability = "sideways" }).Expect(400, "invalid_node_change");
         await owner.PutAsync("/api/v1/nodes/worker-9/availability", new { availability = "drain" }).Expect(404, "node_not_found");
     }

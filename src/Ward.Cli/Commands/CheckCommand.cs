@@ -52,9 +52,10 @@ internal static class CheckCommand
 
     private static int Run(CheckRequest request, string? envFile, string? catalogFile)
     {
-        var (read, catalog) = EnvironmentInput.Read(request.File, envFile, catalogFile);
-        if (read.Spec is not { } spec)
+        var loaded = EnvironmentInput.Load(request.File, envFile, catalogFile);
+        if (loaded.Environment is not { } environment)
         {
+            var read = loaded.Read;
             var unreadable = new CheckResult([.. read.Diagnostics.OrderBy(d => d.Location?.Line ?? 0).ThenBy(d => d.Location?.Column ?? 0).Select(ToFinding)], [], EnvironmentKind.Production);
             Write(request, new ReportInput(request.File, WardName(request.File), unreadable) { Readable = false });
             return ExitCodes.InvalidInput;
@@ -64,15 +65,10 @@ internal static class CheckCommand
         {
             "production" => EnvironmentKind.Production,
             "staging" => EnvironmentKind.Staging,
-            _ => spec.Kind,
+            _ => environment.Spec.Kind,
         };
-        var context = new RuleContext(spec, catalog, kind, TimeProvider.System.GetUtcNow())
-        {
-            ReaderDiagnostics = read.Diagnostics,
-            Files = new DirectorySideFiles(Path.GetDirectoryName(Path.GetFullPath(request.File))!),
-        };
-        var result = Checker.Run(context, request.UseWaivers, read.Locate);
-        Write(request, new ReportInput(request.File, spec.Name, result));
+        var result = environment.CheckAs(kind, request.UseWaivers);
+        Write(request, new ReportInput(request.File, environment.Name, result));
         return result.HasErrors ? ExitCodes.Failed : ExitCodes.Ok;
     }
 

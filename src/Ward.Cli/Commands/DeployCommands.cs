@@ -1,13 +1,15 @@
 using System.CommandLine;
-using Ward.Docker;
+using Ward.Deploying;
 using Ward.Engine.Applying;
 using Ward.Engine.Observing;
-using Ward.Engine.Planning;
 using Ward.Engine.Ports;
 
 namespace Ward.Cli.Commands;
 
-/// <summary><c>ward plan</c>, <c>apply</c>, <c>status</c> and <c>destroy</c>: deploying to a real swarm through the Engine API.</summary>
+/// <summary>
+/// <c>ward plan</c>, <c>apply</c>, <c>status</c> and <c>destroy</c>: argument parsing and presentation over the core's
+/// <see cref="Deployer"/> and <see cref="EnvironmentDestroyer"/>, which hold the sequence itself.
+/// </summary>
 internal static class DeployCommands
 {
     private static Option<string?> HostOption() => new("--host")
@@ -15,44 +17,55 @@ internal static class DeployCommands
         Description = "The engine to use (unix:///path or tcp://host:2376); default DOCKER_HOST, else the local cluster, else /var/run/docker.sock.",
     };
 
+    private static Option<string> ResolveImageOption()
+    {
+        var option = new Option<string>("--resolve-image")
+        {
+            Description = "always: pin each image to its content where Ward can (the local cluster: its image ID, so a rebuilt tag is a change); never: tags as written, as docker stack deploy --resolve-image never.",
+            DefaultValueFactory = _ => "always",
+        };
+        option.AcceptOnlyFromAmong("always", "never");
+        return option;
+    }
+
     public static Command Plan()
     {
         var file = CommonOptions.EnvironmentFile();
         var format = CommonOptions.Format("text", "json");
         var prune = new Option<bool>("--prune") { Description = "Also remove what the environment owns but the file no longer lists." };
+        var restart = RestartOption();
+        var resolveImage = ResolveImageOption();
         var host = HostOption();
         var envFile = CommonOptions.EnvFile();
         var catalog = CommonOptions.Catalog();
         var command = new Command("plan", "Show what apply would change: create, update and remove per object, with field-level differences. Exit 0: no change; 2: changes; 1: error.")
         {
-            file, format, prune, host, envFile, catalog,
+            file, format, prune, restart, resolveImage, host, envFile, catalog,
         };
-        command.SetAction(async (parse, token) =>
-        {
-            var (input, code) = DeployInput.Load(parse.GetValue(file)!, parse.GetValue(envFile), parse.GetValue(catalog));
-            if (input is null)
+        command.SetAction((parse, token) => Failures.RunAsync(
+            async () =>
             {
-                return code == ExitCodes.InvalidInput ? ExitCodes.Failed : code;
-            }
+                if (EnvironmentInput.LoadOrExplain(parse.GetValue(file)!, parse.GetValue(envFile), parse.GetValue(catalog)) is not { } environment)
+                {
+                    return ExitCodes.Failed;
+                }
 
-            return await WithEngine(parse.GetValue(host), async (engine, target) =>
-            {
-                await EnsureManagerAsync(engine, token);
-                var observed = await StateReader.ReadAsync(engine, input.Spec.Name, token);
-                var plan = Planner.Make(input.Spec.Name, input.Desired, input.Nodes, observed, parse.GetValue(prune));
+                using var target = EngineTarget.Resolve(parse.GetValue(host));
+                var request = new DeployRequest { Prune = parse.GetValue(prune), Restart = parse.GetValue(restart) ?? [], ResolveImages = parse.GetValue(resolveImage) == "always" };
+                var deployment = await new Deployer(target.Engine, target.Images, TimeProvider.System).PlanAsync(environment, request, token);
                 if (parse.GetValue(format) == "json")
                 {
                     using var stdout = Console.OpenStandardOutput();
-                    PlanPrinter.Json(stdout, plan, target);
+                    PlanPrinter.Json(stdout, deployment, target.Description);
                 }
                 else
                 {
-                    PlanPrinter.Text(Console.Out, plan, target, Terminal.UseColor("auto"));
+                    PlanPrinter.Text(Console.Out, deployment, target.Description, Terminal.UseColor("auto"));
                 }
 
-                return plan.HasChanges ? 2 : ExitCodes.Ok;
-            }, failedCode: ExitCodes.Failed);
-        });
+                return deployment.Plan.HasChanges ? ExitCodes.PlanHasChanges : ExitCodes.Ok;
+            },
+            invalidInput: ExitCodes.Failed));
         return command;
     }
 
@@ -62,6 +75,8 @@ internal static class DeployCommands
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation." };
         var force = new Option<bool>("--force") { Description = "Apply a production environment despite error-level findings." };
         var prune = new Option<bool>("--prune") { Description = "Also remove what the environment owns but the file no longer lists (the plan shows it)." };
+        var restart = RestartOption();
+        var resolveImage = ResolveImageOption();
         var timeout = new Option<TimeSpan>("--timeout") { Description = "How long to wait for convergence (e.g. 5m, 90s).", DefaultValueFactory = _ => TimeSpan.FromMinutes(5), CustomParser = Durations.Parse };
         var lockWait = new Option<TimeSpan>("--lock-wait") { Description = "How long to wait when another apply holds the environment (default: do not wait).", DefaultValueFactory = _ => TimeSpan.Zero, CustomParser = Durations.Parse };
         var host = HostOption();
@@ -69,25 +84,37 @@ internal static class DeployCommands
         var catalog = CommonOptions.Catalog();
         var command = new Command("apply", "Deploy the environment: show the plan, apply it in dependency order, and wait until every service has really converged.")
         {
-            file, yes, force, prune, timeout, lockWait, host, envFile, catalog,
+            file, yes, force, prune, restart, resolveImage, timeout, lockWait, host, envFile, catalog,
         };
-        command.SetAction(async (parse, token) =>
+        command.SetAction((parse, token) => Failures.RunAsync(async () =>
         {
-            var (input, code) = DeployInput.Load(parse.GetValue(file)!, parse.GetValue(envFile), parse.GetValue(catalog));
-            if (input is null)
+            if (EnvironmentInput.LoadOrExplain(parse.GetValue(file)!, parse.GetValue(envFile), parse.GetValue(catalog)) is not { } environment)
             {
-                return code;
+                return ExitCodes.InvalidInput;
             }
 
-            if (!input.PassesGate(parse.GetValue(force)))
+            using var target = EngineTarget.Resolve(parse.GetValue(host));
+            var request = new DeployRequest
             {
-                return ExitCodes.Failed;
+                Prune = parse.GetValue(prune),
+                Restart = parse.GetValue(restart) ?? [],
+                ResolveImages = parse.GetValue(resolveImage) == "always",
+                Force = parse.GetValue(force),
+                LockWait = parse.GetValue(lockWait),
+                Apply = new ApplyOptions { Timeout = parse.GetValue(timeout) },
+            };
+            var console = new ApplyConsole(target.Description, live: Terminal.IsInteractive, ask: !parse.GetValue(yes) && Terminal.IsInteractive);
+            try
+            {
+                return Report(environment.Name, await new Deployer(target.Engine, target.Images, TimeProvider.System).ApplyAsync(environment, request, console, token), console);
             }
-
-            var options = new ApplyOptions { Timeout = parse.GetValue(timeout) };
-            return await WithEngine(parse.GetValue(host), (engine, target) =>
-                ApplyAsync(engine, target, parse.GetValue(host), input, options, parse.GetValue(prune), parse.GetValue(yes), parse.GetValue(lockWait), token), failedCode: ExitCodes.Failed);
-        });
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Wherever Ctrl-C lands (waiting for the lock, copying images, applying, converging), the lock is released.
+                Console.Error.WriteLine("ward: interrupted. Every change made so far is complete and consistent; run ward apply again to finish.");
+                return ExitCodes.Interrupted;
+            }
+        }));
         return command;
     }
 
@@ -96,34 +123,31 @@ internal static class DeployCommands
         var target = new Argument<string>("FILE|NAME") { Description = "An environment file, or the environment's name." };
         var format = CommonOptions.Format("text", "json");
         var host = HostOption();
-        var command = new Command("status", "Show an environment's nodes, services (running/desired, where tasks run, last errors) and a verdict: converged, progressing, degraded or failed.")
+        var command = new Command("status", "Show an environment's nodes, services (running/desired, where tasks run, last errors and what to do) and a verdict: converged, progressing, degraded or failed.")
         {
             target, format, host,
         };
-        command.SetAction(async (parse, token) =>
+        command.SetAction((parse, token) => Failures.RunAsync(async () =>
         {
-            var name = EnvironmentName(parse.GetValue(target)!);
-            if (name is null)
+            if (EnvironmentInput.NameOf(parse.GetValue(target)!) is not { } name)
             {
                 return ExitCodes.InvalidInput;
             }
 
-            return await WithEngine(parse.GetValue(host), async (engine, where) =>
+            using var engine = EngineTarget.Resolve(parse.GetValue(host));
+            await SwarmGuard.EnsureManagerAsync(engine.Engine, token);
+            var report = await EnvironmentStatus.ReadAsync(engine.Engine, name, token);
+            if (parse.GetValue(format) == "json")
             {
-                await EnsureManagerAsync(engine, token);
-                var report = await EnvironmentStatus.ReadAsync(engine, name, token);
-                if (parse.GetValue(format) == "json")
-                {
-                    StatusPrinter.Json(report, where);
-                }
-                else
-                {
-                    StatusPrinter.Text(report, where);
-                }
+                StatusPrinter.Json(report, engine.Description);
+            }
+            else
+            {
+                StatusPrinter.Text(report, engine.Description);
+            }
 
-                return report.Verdict is Verdict.Converged or Verdict.Progressing ? ExitCodes.Ok : ExitCodes.Failed;
-            }, failedCode: ExitCodes.Failed);
-        });
+            return report.Verdict is Verdict.Converged or Verdict.Progressing ? ExitCodes.Ok : ExitCodes.Failed;
+        }));
         return command;
     }
 
@@ -131,100 +155,83 @@ internal static class DeployCommands
     {
         var target = new Argument<string>("NAME") { Description = "The environment's name (or its file)." };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation." };
+        var lockWait = new Option<TimeSpan>("--lock-wait") { Description = "How long to wait when an apply holds the environment (default: do not wait).", DefaultValueFactory = _ => TimeSpan.Zero, CustomParser = Durations.Parse };
         var host = HostOption();
         var command = new Command("destroy", "Remove what the environment owns on the swarm: services, networks, secrets and configs (named volumes stay, as with docker stack rm).")
         {
-            target, yes, host,
+            target, yes, lockWait, host,
         };
-        command.SetAction(async (parse, token) =>
+        command.SetAction((parse, token) => Failures.RunAsync(async () =>
         {
-            var name = EnvironmentName(parse.GetValue(target)!);
-            if (name is null)
+            if (EnvironmentInput.NameOf(parse.GetValue(target)!) is not { } name)
             {
                 return ExitCodes.InvalidInput;
             }
 
-            return await WithEngine(parse.GetValue(host), async (engine, where) =>
+            using var engine = EngineTarget.Resolve(parse.GetValue(host));
+            var destroyer = new EnvironmentDestroyer(engine.Engine, TimeProvider.System);
+            var owned = await destroyer.OwnedAsync(name, token);
+            if (owned.Count == 0)
             {
-                await EnsureManagerAsync(engine, token);
-                var owned = (await StateReader.ReadAsync(engine, name, token)).Owned;
-                if (owned.Count == 0)
-                {
-                    Console.Error.WriteLine($"ward: {name} owns nothing on {where}");
-                    return ExitCodes.Ok;
-                }
-
-                Console.Error.WriteLine($"ward: destroying {name} on {where}: {Describe(owned)}");
-                if (!parse.GetValue(yes) && !Confirm("Remove them?"))
-                {
-                    Console.Error.WriteLine("ward: nothing removed");
-                    return ExitCodes.Failed;
-                }
-
-                await Destroyer.DestroyAsync(engine, owned, token);
-                Console.Error.WriteLine($"ward: {name} is gone (named volumes stay on the nodes)");
+                Console.Error.WriteLine($"ward: {name} owns nothing on {engine.Description}");
                 return ExitCodes.Ok;
-            }, failedCode: ExitCodes.Failed);
-        });
+            }
+
+            Console.Error.WriteLine($"ward: destroying {name} on {engine.Description}: {Describe(owned)}");
+            if (!parse.GetValue(yes) && !Questions.Confirm("Remove them?"))
+            {
+                Console.Error.WriteLine("ward: nothing removed");
+                return ExitCodes.Failed;
+            }
+
+            await destroyer.DestroyAsync(name, parse.GetValue(lockWait), token);
+            Console.Error.WriteLine($"ward: {name} is gone (named volumes stay on the nodes)");
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 
-    private static async Task<int> ApplyAsync(IEngine engine, string target, string? host, DeployInput input, ApplyOptions options, bool prune, bool yes, TimeSpan lockWait, CancellationToken token)
+    private static Option<string[]> RestartOption() => new("--restart")
     {
-        await EnsureManagerAsync(engine, token);
-        try
+        Description = "Replace every task of these services (as named in the file) even if their spec did not change, as docker service update --force.",
+        AllowMultipleArgumentsPerToken = true,
+        HelpName = "SERVICE",
+    };
+
+    private static int Report(string name, DeployResult result, ApplyConsole console)
+    {
+        switch (result.Status)
         {
-            await using var held = await EnvironmentLock.AcquireAsync(engine, input.Spec.Name, options.Timeout + TimeSpan.FromMinutes(5), lockWait, TimeProvider.System, LockHolder.Current, IsAlive, token);
-            var observed = await StateReader.ReadAsync(engine, input.Spec.Name, token);
-            var plan = Planner.Make(input.Spec.Name, input.Desired, input.Nodes, observed, prune);
-            PlanPrinter.Text(Console.Error, plan, target, Terminal.UseColor("auto"));
-            if (!plan.HasChanges)
-            {
-                // An earlier apply may have been stopped (killed, Ctrl-C) before its services converged: with nothing
-                // left to change, apply still ends only when they have. Quiet when they have already.
-                var console = new ApplyConsole(live: Terminal.IsInteractive, quietWhenConverged: true);
-                var settled = await new ConvergenceWatcher(engine, TimeProvider.System).WaitAsync(input.Spec.Name, options, console, 0, token);
-                if (settled.Outcome == ApplyOutcome.Converged && console.ShowedNothing)
+            case DeployStatus.RefusedByGate:
+                Console.Error.WriteLine($"ward: {name} is a production environment with {result.Gate.Blocking.Count} error-level finding(s):");
+                foreach (var finding in result.Gate.Blocking)
                 {
-                    Console.Error.WriteLine("ward: nothing to do");
-                    return ExitCodes.Ok;
+                    Console.Error.WriteLine($"  {finding.Rule}  {finding.Path}  {finding.Message}");
                 }
 
-                return Report(input, settled);
-            }
-
-            if (!yes && Terminal.IsInteractive && !Confirm("Apply these changes?"))
-            {
+                Console.Error.WriteLine("Fix them (ward check explains each), waive them with a reason, or apply with --force.");
+                return ExitCodes.Failed;
+            case DeployStatus.Declined:
                 Console.Error.WriteLine("ward: nothing applied");
                 return ExitCodes.Failed;
-            }
-
-            if (!await LocalImages.EnsureAsync(input, EngineSelection.Resolve(host).Endpoint, token))
-            {
+            case DeployStatus.ImagesMissing:
+                Console.Error.WriteLine($"ward: no node of the local cluster has {string.Join(", ", result.Deployment!.Images.Missing)}; nothing was changed.");
+                Console.Error.WriteLine("  Bring images with `ward image load ARCHIVE.tar` (docker save format) or `ward image import ROOTFS.tar -t NAME:TAG`;");
+                Console.Error.WriteLine("  the sample application's images are built by scripts/build-images.sh.");
                 return ExitCodes.Failed;
-            }
-
-            var observer = new ApplyConsole(live: Terminal.IsInteractive);
-            return Report(input, await new Applier(engine, TimeProvider.System).ApplyAsync(plan, options, observer, token));
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // Wherever Ctrl-C lands (waiting for the lock, copying images, applying, converging), the lock is released.
-            Console.Error.WriteLine("ward: interrupted. Every change made so far is complete and consistent; run ward apply again to finish.");
-            return ExitCodes.Interrupted;
-        }
-    }
 
-    private static int Report(DeployInput input, ApplyResult result)
-    {
-        if (result.Outcome == ApplyOutcome.Converged && result.Problems.Count == 0)
+        var applied = result.Applied!;
+        if (result.Status == DeployStatus.Converged)
         {
-            Console.Error.WriteLine($"ward: {input.Spec.Name} converged in {result.Elapsed.TotalSeconds:0.0} s: {result.Services.Count} services, {result.Services.Sum(s => s.Running)} tasks running");
+            Console.Error.WriteLine(result.NothingChanged && console.ShowedNoProgress
+                ? "ward: nothing to do"
+                : $"ward: {name} converged in {applied.Elapsed.TotalSeconds:0.0} s: {applied.Services.Count} services, {applied.Services.Sum(s => s.Running)} tasks running");
             return ExitCodes.Ok;
         }
 
-        Console.Error.WriteLine($"ward: {input.Spec.Name} {(result.Outcome == ApplyOutcome.TimedOut ? "did not converge in time" : "failed")} after {result.Elapsed.TotalSeconds:0.0} s:");
-        foreach (var problem in result.Problems)
+        Console.Error.WriteLine($"ward: {name} {(result.Status == DeployStatus.TimedOut ? "did not converge in time" : "failed")} after {applied.Elapsed.TotalSeconds:0.0} s:");
+        foreach (var problem in applied.Problems)
         {
             Console.Error.WriteLine($"  {problem}");
         }
@@ -232,79 +239,6 @@ internal static class DeployCommands
         return ExitCodes.Failed;
     }
 
-    private static async Task EnsureManagerAsync(IEngine engine, CancellationToken token)
-    {
-        var info = await engine.InfoAsync(token);
-        if (!info.IsManager)
-        {
-            throw new NotSwarmManagerException(info.SwarmState == "inactive"
-                ? "the engine is not part of a swarm. Initialise one with `docker swarm init` (or `./ward cluster up` for a local cluster), or point DOCKER_HOST at a swarm manager"
-                : $"the engine is {(info.SwarmState == "active" ? "a worker of a swarm" : $"in swarm state {info.SwarmState}")}, not a manager, and only a manager can deploy. Point --host (or DOCKER_HOST) at a manager, or make this node one from a manager (`docker node promote`, or ward node promote NODE); an engine in no swarm becomes a manager with `docker swarm init`");
-        }
-    }
-
-    /// <summary>Runs an engine command and maps engine failures to one message and an exit code.</summary>
-    private static async Task<int> WithEngine(string? host, Func<IEngine, string, Task<int>> command, int failedCode)
-    {
-        var (endpoint, description) = EngineSelection.Resolve(host);
-        try
-        {
-            using var engine = new DockerEngine(endpoint);
-            return await command(engine, description);
-        }
-        catch (EngineUnavailableException e)
-        {
-            Console.Error.WriteLine($"ward: {e.Message}");
-            return ExitCodes.Unavailable;
-        }
-        catch (NotSwarmManagerException e)
-        {
-            Console.Error.WriteLine($"ward: {e.Message}");
-            return ExitCodes.Unavailable;
-        }
-        catch (LockConflictException e)
-        {
-            Console.Error.WriteLine($"ward: {e.Message}");
-            return ExitCodes.Conflict;
-        }
-        catch (EngineException e)
-        {
-            Console.Error.WriteLine($"ward: {e.Message}");
-            return failedCode;
-        }
-    }
-
-    private static string? EnvironmentName(string target)
-    {
-        if (!File.Exists(target))
-        {
-            return target;
-        }
-
-        var (read, _) = EnvironmentInput.Read(target, null, null);
-        if (read.Spec is null)
-        {
-            Console.Error.WriteLine($"ward: {target} cannot be read; run ward check on it");
-            return null;
-        }
-
-        return read.Spec.Name;
-    }
-
     private static string Describe(IReadOnlyList<ObservedObject> owned) =>
         string.Join(", ", owned.GroupBy(o => o.Kind).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}{(g.Count() == 1 ? "" : "s")}"));
-
-    private static bool Confirm(string question)
-    {
-        if (!Terminal.IsInteractive)
-        {
-            Console.Error.WriteLine("ward: not a terminal, so no question can be asked: use --yes");
-            return false;
-        }
-
-        Console.Error.Write($"{question} [y/N] ");
-        return Console.ReadLine()?.Trim().ToLowerInvariant() is "y" or "yes";
-    }
-
-    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 }

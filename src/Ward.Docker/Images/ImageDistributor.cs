@@ -75,6 +75,21 @@ public sealed class ImageDistributor(IReadOnlyList<EngineEndpoint> engines, Acti
         return missingEverywhere;
     }
 
+    /// <summary>The newest image of that reference on any engine (its id, size and where it is), or null when none has it.</summary>
+    public async Task<HeldImage?> NewestAsync(string image, CancellationToken cancellationToken)
+    {
+        HeldImage? newest = null;
+        foreach (var endpoint in engines)
+        {
+            if (await InspectAsync(endpoint, image, cancellationToken) is { } found && (newest is null || found.Created > newest.Created))
+            {
+                newest = new HeldImage(found.ID, found.Size, found.Created, endpoint);
+            }
+        }
+
+        return newest;
+    }
+
     public static async Task<bool> HasAsync(EngineEndpoint endpoint, string image, CancellationToken cancellationToken) =>
         await InspectAsync(endpoint, image, cancellationToken) is not null;
 
@@ -127,3 +142,6 @@ public sealed class ImageDistributor(IReadOnlyList<EngineEndpoint> engines, Acti
         public void Report(JSONMessage value) => handle(value);
     }
 }
+
+/// <summary>An image as one engine holds it.</summary>
+public sealed record HeldImage(string Id, long Size, DateTime? Created, EngineEndpoint Engine);

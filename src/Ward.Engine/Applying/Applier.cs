@@ -142,7 +142,6 @@ public sealed class Applier(IEngine engine, TimeProvider time)
     private async Task UpdateServiceAsync(PlanStep step, string environment, Dictionary<string, string> references, ApplyOptions options, CancellationToken cancellationToken)
     {
         var version = step.Version!.Value;
-        var forceUpdate = (JsonNode?)null;
         for (var attempt = 1; ; attempt++)
         {
             var current = (await engine.ListAsync(ObjectKind.Service, environment, cancellationToken)).FirstOrDefault(s => s.Id == step.Id)
@@ -150,19 +149,20 @@ public sealed class Applier(IEngine engine, TimeProvider time)
             if (attempt > 1)
             {
                 version = current.Version;
-                if (await IsAlreadyAsync(current.Spec, step.Spec!, cancellationToken))
+                if (!step.Restart && await IsAlreadyAsync(current.Spec, step.Spec!, cancellationToken))
                 {
                     // Someone else (another apply of the same file) made this very change meanwhile.
                     return;
                 }
             }
 
-            forceUpdate = current.Spec["TaskTemplate"]?["ForceUpdate"]?.DeepClone();
             var spec = WithReferenceIds(step.Spec!, references);
             if (spec["TaskTemplate"] is JsonObject task)
             {
-                // Like the CLI: keep the service's force-update counter, or every update would restart all tasks.
-                task["ForceUpdate"] = forceUpdate ?? 0;
+                // Like the CLI: keep the service's force-update counter, or every update would restart all tasks; a
+                // restart raises it, which is what makes Swarm replace tasks whose spec is otherwise the same.
+                var counter = current.Spec["TaskTemplate"]?["ForceUpdate"] is JsonValue value && value.TryGetValue<long>(out var count) ? count : 0;
+                task["ForceUpdate"] = step.Restart ? counter + 1 : counter;
             }
 
             try

@@ -49,6 +49,9 @@ public sealed record PlanStep
     /// <summary>For node steps: what the file wants, to recompute the spec if the node changed meanwhile.</summary>
     public DesiredNode? Node { get; init; }
 
+    /// <summary>For service updates: replace every task even if the spec is unchanged (as <c>docker service update --force</c>).</summary>
+    public bool Restart { get; init; }
+
     /// <summary>Removal of an old secret or config version waits until no service uses it.</summary>
     public bool AfterServices { get; init; }
 

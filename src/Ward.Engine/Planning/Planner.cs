@@ -14,14 +14,20 @@ public static class Planner
     /// <summary>The label holding the keys Ward set on a node, so it removes its own labels and never others'.</summary>
     public const string ManagedLabelsLabel = "ward.managed-labels";
 
-    public static Plan Make(string environment, IReadOnlyList<DesiredObject> desired, IReadOnlyList<DesiredNode> nodes, ObservedState observed, bool prune)
+    /// <param name="environment">The environment's name (its stack namespace).</param>
+    /// <param name="desired">The objects the file asks for.</param>
+    /// <param name="nodes">The file's nodes.</param>
+    /// <param name="observed">What the swarm holds.</param>
+    /// <param name="prune">Also remove owned objects the file no longer lists.</param>
+    /// <param name="restart">Services (scoped names) whose tasks are replaced even if their spec is unchanged.</param>
+    public static Plan Make(string environment, IReadOnlyList<DesiredObject> desired, IReadOnlyList<DesiredNode> nodes, ObservedState observed, bool prune, IReadOnlySet<string>? restart = null)
     {
         var steps = new List<PlanStep>();
         var warnings = new List<string>();
         var immutable = new[] { ObjectKind.Network, ObjectKind.Secret, ObjectKind.Config }.SelectMany(kind => PlanImmutable(kind, desired, observed, prune, warnings)).ToList();
         steps.AddRange(immutable.Where(s => !s.AfterServices));
         steps.AddRange(PlanNodes(nodes, observed.Nodes, warnings));
-        steps.AddRange(PlanServices(desired, observed, prune));
+        steps.AddRange(PlanServices(desired, observed, prune, restart ?? new HashSet<string>()));
 
         // Listed where they happen: old versions and pruned objects go once the services have moved off them.
         steps.AddRange(immutable.Where(s => s.AfterServices));
@@ -115,7 +121,7 @@ public static class Planner
         return copy.Count == 0 ? null : copy;
     }
 
-    private static IEnumerable<PlanStep> PlanServices(IReadOnlyList<DesiredObject> desired, ObservedState observed, bool prune)
+    private static IEnumerable<PlanStep> PlanServices(IReadOnlyList<DesiredObject> desired, ObservedState observed, bool prune, IReadOnlySet<string> restart)
     {
         var owned = observed.OwnedOf(ObjectKind.Service).ToDictionary(s => s.Name, StringComparer.Ordinal);
         foreach (var service in desired.Where(d => d.Kind == ObjectKind.Service))
@@ -129,7 +135,8 @@ public static class Planner
             var fields = JsonDiff.Compare(
                 SpecNormalizer.Service(existing.Spec, observed.NetworkNames),
                 SpecNormalizer.Service(service.Spec, observed.NetworkNames));
-            if (fields.Count > 0)
+            var restarted = restart.Contains(service.Name);
+            if (fields.Count > 0 || restarted)
             {
                 yield return new PlanStep
                 {
@@ -140,6 +147,8 @@ public static class Planner
                     Version = existing.Version,
                     Spec = service.Spec,
                     Fields = fields,
+                    Restart = restarted,
+                    Reason = restarted ? "restart: every task replaced (--restart)" : null,
                 };
             }
         }

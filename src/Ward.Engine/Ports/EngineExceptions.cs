@@ -17,3 +17,9 @@ public sealed class EngineNotFoundException(string message, Exception? inner = n
 
 /// <summary>The engine refused the request (an invalid spec, an object in use, ...).</summary>
 public sealed class EngineRequestException(string message, Exception? inner = null) : EngineException(message, inner);
+
+/// <summary>
+/// The managers did not commit a change to their Raft log before the swarm's deadline. The change may still be made
+/// later (or never): the caller watches for it instead of reporting success or failure at once.
+/// </summary>
+public sealed class EngineDeadlineException(string message, Exception? inner = null) : EngineException(message, inner);

@@ -9,6 +9,31 @@ namespace Ward.Model.Compose;
 /// </summary>
 public static class EnvFile
 {
+    /// <summary>
+    /// Reads an env file from disk (any encoding the environment-file reader accepts) as the variables of
+    /// <c>--env-file</c>; problems go to <paramref name="diagnostics"/> and give an empty result.
+    /// </summary>
+    public static Dictionary<string, string> ReadVariables(string path, DiagnosticBag diagnostics)
+    {
+        if (!File.Exists(path))
+        {
+            diagnostics.Error(DiagnosticCodes.File, "", $"the env file '{path}' does not exist", null);
+            return [];
+        }
+
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Yaml.YamlTreeBuilder.Decode(File.ReadAllBytes(path), path, diagnostics) is { } text)
+        {
+            // A name given twice takes its last value, as Docker Compose reads env files.
+            foreach (var (name, value) in Parse(text, path, diagnostics, VariableSource.Empty))
+            {
+                variables[name] = value;
+            }
+        }
+
+        return variables;
+    }
+
     public static List<KeyValuePair<string, string>> Parse(string text, string file, DiagnosticBag diagnostics, VariableSource host)
     {
         var values = new List<KeyValuePair<string, string>>();

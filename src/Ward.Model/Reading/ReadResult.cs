@@ -20,6 +20,9 @@ public sealed class ReadResult(string file, EnvironmentSpec? spec, IReadOnlyList
 
     public bool Succeeded => Spec is not null;
 
+    /// <summary>A file that could not be read for reasons outside it (its catalog, its env file), with those reasons.</summary>
+    public static ReadResult Unread(string file, IReadOnlyList<Diagnostic> diagnostics) => new(file, null, diagnostics, null);
+
     /// <summary>
     /// Where <paramref name="path"/> is written: the value for a scalar, the key for a mapping or list. A path
     /// that is not in the file (a missing key) resolves to its nearest written ancestor.

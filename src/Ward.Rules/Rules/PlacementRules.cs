@@ -215,8 +215,8 @@ public sealed class ReplicaFeasibilityRule : Rule
         Id = "PLC-006",
         Title = "Every replica can be placed",
         Severity = Severity.Error,
-        Why = "Swarm leaves tasks Pending with \"no suitable node (max replicas per node limit exceed)\" when replicas exceed eligible nodes × max_replicas_per_node; a host-mode published port allows one task per node.",
-        Fix = "Lower `replicas`, raise `max_replicas_per_node`, add eligible nodes, or publish in ingress mode (behind the load balancer) instead of host mode.",
+        Why = "Swarm leaves tasks Pending with \"no suitable node (max replicas per node limit exceed)\" when replicas exceed eligible nodes × max_replicas_per_node; a host-mode published port allows one task per node. A start-first update starts each new task beside the old one, so it needs that much more room: without it the update waits for a free node forever.",
+        Fix = "Lower `replicas`, raise `max_replicas_per_node`, add eligible nodes, or publish in ingress mode (behind the load balancer) instead of host mode; for a start-first update without room, use `update_config.order: stop-first` (another replica keeps serving).",
         Source = "Compose v3 max_replicas_per_node; Docker services (host mode \"you can only run one task for that service on a given swarm node\").",
     };
 
@@ -237,17 +237,34 @@ public sealed class ReplicaFeasibilityRule : Rule
                 perNode = Math.Min(perNode, 1);
             }
 
-            if (eligible > 0 && perNode != int.MaxValue && (long)eligible * perNode < replicas)
+            if (eligible == 0 || perNode == int.MaxValue)
             {
-                var why = perNode == 1 && service.Deploy.Placement.MaxReplicasPerNode is not 1 ? "a host-mode published port allows one per node" : $"max_replicas_per_node is {perNode}";
+                continue;
+            }
+
+            var room = (long)eligible * perNode;
+            var why = perNode == 1 && service.Deploy.Placement.MaxReplicasPerNode is not 1 ? "a host-mode published port allows one per node" : $"max_replicas_per_node is {perNode}";
+            if (room < replicas)
+            {
                 yield return Report(
                     PathOf(service, "deploy", "replicas"),
-                    $"service {service.Name} wants {replicas} replicas but {eligible} eligible node(s) hold at most {(long)eligible * perNode} ({why})",
+                    $"service {service.Name} wants {replicas} replicas but {eligible} eligible node(s) hold at most {room} ({why})",
                     subject: $"service {service.Name}",
                     value: $"replicas: {replicas}");
             }
+            else if (service.Deploy.UpdateConfig is { Order: "start-first" } update && replicas > 0 && room < replicas + StartedAtOnce(update, replicas))
+            {
+                yield return Report(
+                    PathOf(service, "deploy", "update_config", "order"),
+                    $"service {service.Name} updates start-first, so an update runs {replicas + StartedAtOnce(update, replicas)} tasks at once, but {eligible} eligible node(s) hold at most {room} ({why}): every update would wait for a free node forever",
+                    subject: $"service {service.Name}",
+                    value: "order: start-first");
+            }
         }
     }
+
+    /// <summary>How many new tasks a start-first update starts before stopping old ones: its parallelism (0: all).</summary>
+    private static long StartedAtOnce(UpdateConfigSpec update, long replicas) => update.Parallelism is { } parallelism and > 0 ? Math.Min(parallelism, replicas) : replicas;
 }
 
 /// <summary>PLC-007: reservations fit on some eligible node.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Ward.Deploying;
 using Ward.Engine.Applying;
 using Ward.Model.Spec;
 using Ward.Rules.Reports;
@@ -17,9 +18,15 @@ public static class EnvironmentEndpoints
 
     public sealed record UpdateRequest(string Content, long Version);
 
-    public sealed record PlanRequest(bool Prune);
+    /// <param name="Prune">Also remove what the environment owns but the file no longer lists.</param>
+    /// <param name="Restart">Services (as named in the file) whose tasks are replaced even if their spec is unchanged.</param>
+    /// <param name="ResolveImages">Pin images to their content where the server can (default true).</param>
+    public sealed record PlanRequest(bool Prune, IReadOnlyList<string>? Restart, bool? ResolveImages);
 
-    public sealed record ApplyRequest(bool Prune, bool Force, int? TimeoutSeconds);
+    public sealed record ApplyRequest(bool Prune, bool Force, int? TimeoutSeconds, IReadOnlyList<string>? Restart, bool? ResolveImages);
+
+    /// <summary>How long an apply started through the API waits for another apply of the same environment.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -185,15 +192,15 @@ public static class EnvironmentEndpoints
             return Problems.BadRequest("invalid_profile", $"profile '{profile}' is not production or staging");
         }
 
-        EnvironmentKind? kind = profile switch
+        var kind = profile switch
         {
             "production" => EnvironmentKind.Production,
             "staging" => EnvironmentKind.Staging,
-            _ => null,
+            _ => environment.Spec.Kind,
         };
-        var result = environments.Check(environment, kind, useWaivers: noWaivers != true);
+        var result = environment.CheckAs(kind, useWaivers: noWaivers != true);
         using var buffer = new MemoryStream();
-        JsonReport.Write(buffer, new ReportInput(environment.Stored.FileName, name, result));
+        JsonReport.Write(buffer, new ReportInput(environment.Source.FileName, name, result));
         return Results.Bytes(buffer.ToArray(), "application/json");
     }
 
@@ -204,18 +211,13 @@ public static class EnvironmentEndpoints
             return NotFound(name);
         }
 
-        try
+        var deployment = await environments.Deployer().PlanAsync(environment, new DeployRequest
         {
-            return Results.Ok(PlanDocument.Of(await environments.PlanAsync(environment, request?.Prune ?? false, context.RequestAborted)));
-        }
-        catch (Engine.Desired.DesiredStateException e)
-        {
-            return Problems.BadRequest("invalid_desired_state", e.Message);
-        }
-        catch (Engine.Ports.EngineException e)
-        {
-            return Problems.Unavailable("engine_unavailable", e.Message);
-        }
+            Prune = request?.Prune ?? false,
+            Restart = request?.Restart ?? [],
+            ResolveImages = request?.ResolveImages ?? true,
+        }, context.RequestAborted);
+        return Results.Ok(PlanDocument.Of(deployment));
     }
 
     private static async Task<IResult> ApplyAsync(string name, ApplyRequest? request, HttpContext context, EnvironmentService environments, OperationRunner runner, AuditLog audit)
@@ -226,20 +228,27 @@ public static class EnvironmentEndpoints
         }
 
         var principal = (await Access.PrincipalAsync(context))!;
-        var check = environments.Check(environment, null, useWaivers: true);
-        if (environment.Spec.Kind == EnvironmentKind.Production && check.HasErrors && request?.Force != true)
+        var deploy = new DeployRequest
         {
-            var errors = check.Findings.Where(f => f.Severity == Model.Diagnostics.Severity.Error && !f.Waived)
-                .Select(f => new { rule = f.Rule, path = f.Path, message = f.Message }).ToList();
+            Prune = request?.Prune ?? false,
+            Force = request?.Force ?? false,
+            Restart = request?.Restart ?? [],
+            ResolveImages = request?.ResolveImages ?? true,
+            LockWait = LockWait,
+            Apply = new ApplyOptions { Timeout = TimeSpan.FromSeconds(Math.Clamp(request?.TimeoutSeconds ?? 300, 10, 3600)) },
+        };
+        var gate = Deployer.Admit(environment, deploy);
+        if (!gate.Passes)
+        {
+            var errors = gate.Blocking.Select(f => new { rule = f.Rule, path = f.Path, message = f.Message }).ToList();
             return Problems.Of(StatusCodes.Status409Conflict, "readiness_gate", $"{name} is a production environment with {errors.Count} error-level finding(s); fix them, waive them with a reason, or apply with force", new Dictionary<string, object?> { ["findings"] = errors });
         }
 
-        var options = new ApplyOptions { Timeout = TimeSpan.FromSeconds(Math.Clamp(request?.TimeoutSeconds ?? 300, 10, 3600)) };
         var (actor, source) = (AuditLog.ActorOf(principal), AuditLog.SourceOf(context));
-        var operation = await runner.StartApplyAsync(environment, principal.UserName, request?.Prune ?? false, options,
+        var operation = await runner.StartApplyAsync(environment, principal.UserName, deploy,
             finished => audit.RecordAsync(actor, source, "apply-finished", $"environment {name}", after: new { operation = finished.Id, state = finished.State, summary = finished.Summary }),
             context.RequestAborted);
-        await audit.RecordAsync(context, principal, "apply-started", $"environment {name}", after: new { operation = operation.Id, prune = request?.Prune ?? false, force = request?.Force ?? false });
+        await audit.RecordAsync(context, principal, "apply-started", $"environment {name}", after: new { operation = operation.Id, prune = deploy.Prune, force = deploy.Force, restart = deploy.Restart });
         return Results.Accepted($"/api/v1/operations/{operation.Id}", new { id = operation.Id, environment = name, state = operation.State, events = $"/api/v1/operations/{operation.Id}/events" });
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Ward.Docker;
+using Ward.Docker.Images;
 using Ward.Engine.Ports;
 
 namespace Ward.Server.Services;
@@ -14,16 +15,21 @@ public sealed class EngineAccess : IDisposable
         var (endpoint, description) = EngineSelection.Resolve(options.Value.EngineHost);
         Description = description;
         _engine = new DockerEngine(endpoint, TimeSpan.FromSeconds(30));
+        Images = ImageSources.For(endpoint);
     }
 
     /// <summary>A given engine: tests host the server over a fake one.</summary>
-    internal EngineAccess(IEngine engine, string description)
+    internal EngineAccess(IEngine engine, string description, IImageSource? images = null)
     {
         _engine = engine;
         Description = description;
+        Images = images ?? TagsAsWritten.Instance;
     }
 
     public IEngine Engine => _engine;
+
+    /// <summary>How deployments' images are found on this engine (pinned on the local cluster, by tag elsewhere).</summary>
+    public IImageSource Images { get; }
 
     public string Description { get; }
 

@@ -1,33 +1,27 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Ward.Engine.Desired;
-using Ward.Engine.Observing;
-using Ward.Engine.Planning;
+using Microsoft.Extensions.Options;
+using Ward.Deploying;
+using Ward.Deploying.Loading;
 using Ward.Engine.Ports;
-using Ward.Model.Compose;
+using Ward.Model.Catalog;
 using Ward.Model.Reading;
-using Ward.Model.Spec;
-using Ward.Rules;
 using Ward.Store;
-using Ward.Store.Entities;
 
 namespace Ward.Server.Services;
 
-/// <summary>An environment file read, checked and ready to plan.</summary>
-public sealed record LoadedEnvironment(StoredEnvironment Stored, ReadResult Read, EnvironmentSpec Spec);
-
 /// <summary>
-/// Environments registered from their files: reading and checking them with the same reader and rules as the CLI,
-/// planning against the swarm, and the desired objects with Ward-managed secret values from the store.
+/// Environments registered from their files, loaded through the core's loader as the CLI loads files from disk: the
+/// same reader, catalog and rules. Relative paths resolve in the server's files folder; the values of secrets Ward
+/// keeps come from the store. Plans and applies go through the core's <see cref="Deployer"/>.
 /// </summary>
-public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, SecretVault vault, TimeProvider time, IConfiguration configuration)
+public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, SecretVault vault, TimeProvider time, IOptions<ServerOptions> options, SizeCatalog catalog)
 {
     /// <summary>Where relative <c>file:</c> paths of registered environments resolve: the server's files folder.</summary>
-    private string FilesDirectory => Path.Combine(configuration[$"{ServerOptions.Section}:DataDirectory"] ?? "/var/lib/ward/data", "files");
+    private string FilesDirectory => Path.Combine(options.Value.DataDirectory, "files");
 
-    /// <summary>Reads a file as the CLI does; interpolation uses the server's environment.</summary>
-    public ReadResult Read(string fileName, string content) =>
-        EnvironmentFileReader.ReadBytes(Encoding.UTF8.GetBytes(content), fileName, FilesDirectory, new ReaderOptions { Variables = VariableSource.FromProcess() });
+    /// <summary>Reads a file before it is stored (to register or replace it), as the CLI reads one.</summary>
+    public ReadResult Read(string fileName, string content) => Load(fileName, content, managedContent: null).Read;
 
     public async Task<LoadedEnvironment?> LoadAsync(string name, CancellationToken cancellationToken)
     {
@@ -38,38 +32,15 @@ public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, 
             return null;
         }
 
-        var read = Read(stored.FileName, stored.Content);
-        return read.Spec is { } spec ? new LoadedEnvironment(stored, read, spec) : null;
+        var secrets = await context.Secrets.AsNoTracking().Where(s => s.Environment == name).ToListAsync(cancellationToken);
+        return Load(stored.FileName, stored.Content, (kind, key) =>
+            kind == ObjectKind.Secret && secrets.FirstOrDefault(s => s.Key == key) is { } secret ? vault.Unprotect(secret.ProtectedValue) : null).Environment;
     }
 
-    public CheckResult Check(LoadedEnvironment environment, EnvironmentKind? profile, bool useWaivers)
-    {
-        var context = new RuleContext(environment.Spec, Model.Catalog.SizeCatalog.BuiltIn, profile ?? environment.Spec.Kind, time.GetUtcNow())
-        {
-            ReaderDiagnostics = environment.Read.Diagnostics,
-            Files = new DirectorySideFiles(FilesDirectory),
-        };
-        return Checker.Run(context, useWaivers, environment.Read.Locate);
-    }
+    public Deployer Deployer() => new(engine.Engine, engine.Images, time);
 
-    public async Task<(IReadOnlyList<DesiredObject> Desired, IReadOnlyList<DesiredNode> Nodes)> DesiredAsync(LoadedEnvironment environment, CancellationToken cancellationToken)
-    {
-        await using var context = store.CreateContext();
-        var secrets = await context.Secrets.AsNoTracking().Where(s => s.Environment == environment.Spec.Name).ToListAsync(cancellationToken);
-        var converter = new StackConverter(
-            FilesDirectory,
-            Environment.GetEnvironmentVariable,
-            path => File.Exists(path) ? File.ReadAllBytes(path) : null,
-            (kind, key) => kind == ObjectKind.Secret && secrets.FirstOrDefault(s => s.Key == key) is { } stored ? vault.Unprotect(stored.ProtectedValue) : null);
-        var desired = converter.Convert(environment.Spec);
-        var nodes = environment.Spec.Nodes.Select(n => new DesiredNode(n.Name, n.Address, n.Labels, n.Availability.ToString().ToLowerInvariant(), n.Role.ToString().ToLowerInvariant())).ToList();
-        return (desired, nodes);
-    }
-
-    public async Task<Plan> PlanAsync(LoadedEnvironment environment, bool prune, CancellationToken cancellationToken)
-    {
-        var (desired, nodes) = await DesiredAsync(environment, cancellationToken);
-        var observed = await StateReader.ReadAsync(engine.Engine, environment.Spec.Name, cancellationToken);
-        return Planner.Make(environment.Spec.Name, desired, nodes, observed, prune);
-    }
+    private LoadResult Load(string fileName, string content, Func<ObjectKind, string, byte[]?>? managedContent) => EnvironmentLoader.Load(
+        EnvironmentSource.InMemory(fileName, Encoding.UTF8.GetBytes(content), FilesDirectory),
+        new LoadOptions { Catalog = catalog, ManagedContent = managedContent },
+        time.GetUtcNow());
 }

@@ -2,8 +2,12 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Ward.Deploying;
+using Ward.Deploying.Loading;
 using Ward.Engine.Applying;
+using Ward.Engine.Desired;
 using Ward.Engine.Planning;
+using Ward.Engine.Ports;
 using Ward.Store;
 using Ward.Store.Entities;
 
@@ -15,9 +19,10 @@ public sealed record OperationEvent(long Sequence, DateTimeOffset At, string Typ
 /// <summary>
 /// Runs applies as background operations. Each has an id and an ordered list of events (plan, steps, per-service
 /// progress, result) that clients poll or follow as server-sent events; the list is stored when the operation ends.
-/// Two applies of one environment never interleave: the swarm-side environment lock serialises them.
+/// The apply itself is the core's (<see cref="Deployer"/>): two applies of one environment never interleave, the
+/// swarm-side environment lock serialises them.
 /// </summary>
-public sealed partial class OperationRunner(EngineAccess engine, EnvironmentService environments, StoreOptions store, StatusCache status, TimeProvider time, ILogger<OperationRunner> logger)
+public sealed partial class OperationRunner(EnvironmentService environments, StoreOptions store, StatusCache status, TimeProvider time, ILogger<OperationRunner> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -121,11 +126,11 @@ public sealed partial class OperationRunner(EngineAccess engine, EnvironmentServ
     public LiveOperation? Live(Guid id) => _live.GetValueOrDefault(id);
 
     /// <summary>Records the operation and starts it in the background; returns at once.</summary>
-    public async Task<Operation> StartApplyAsync(LoadedEnvironment environment, string actor, bool prune, ApplyOptions options, Func<Operation, Task> onFinished, CancellationToken cancellationToken)
+    public async Task<Operation> StartApplyAsync(LoadedEnvironment environment, string actor, DeployRequest request, Func<Operation, Task> onFinished, CancellationToken cancellationToken)
     {
         var operation = new Operation
         {
-            Environment = environment.Spec.Name,
+            Environment = environment.Name,
             Kind = "apply",
             State = "running",
             StartedBy = actor,
@@ -139,39 +144,20 @@ public sealed partial class OperationRunner(EngineAccess engine, EnvironmentServ
 
         var live = new LiveOperation(operation.Id);
         _live[operation.Id] = live;
-        _ = Task.Run(() => RunAsync(operation, live, environment, prune, options, onFinished), CancellationToken.None);
+        _ = Task.Run(() => RunAsync(operation, live, environment, request, onFinished), CancellationToken.None);
         return operation;
     }
 
-    private async Task RunAsync(Operation operation, LiveOperation live, LoadedEnvironment environment, bool prune, ApplyOptions options, Func<Operation, Task> onFinished)
+    private async Task RunAsync(Operation operation, LiveOperation live, LoadedEnvironment environment, DeployRequest request, Func<Operation, Task> onFinished)
     {
-        var observer = new EventObserver(live, time);
         string state;
         string summary;
         try
         {
-            await using var held = await EnvironmentLock.AcquireAsync(engine.Engine, environment.Spec.Name, options.Timeout + TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(2), time, LockHolder.Current, pid => Directory.Exists($"/proc/{pid}"), CancellationToken.None);
-            var plan = await environments.PlanAsync(environment, prune, CancellationToken.None);
-            live.Add("plan", PlanDocument.Of(plan), time.GetUtcNow());
-            if (!plan.HasChanges)
-            {
-                (state, summary) = ("converged", "nothing to change");
-            }
-            else
-            {
-                var result = await new Applier(engine.Engine, time).ApplyAsync(plan, options, observer, CancellationToken.None);
-                state = result.Outcome switch
-                {
-                    ApplyOutcome.Converged when result.Problems.Count == 0 => "converged",
-                    ApplyOutcome.TimedOut => "timed-out",
-                    _ => "failed",
-                };
-                summary = state == "converged"
-                    ? $"converged in {result.Elapsed.TotalSeconds:0.0} s: {result.Services.Count} services, {result.Services.Sum(s => s.Running)} tasks running"
-                    : string.Join("; ", result.Problems);
-            }
+            var result = await environments.Deployer().ApplyAsync(environment, request, new EventObserver(live, time), CancellationToken.None);
+            (state, summary) = Outcome(result);
         }
-        catch (Exception e) when (e is Engine.Ports.EngineException or LockConflictException or Engine.Desired.DesiredStateException)
+        catch (Exception e) when (e is EngineException or LockConflictException or DesiredStateException or DeployRequestException)
         {
             (state, summary) = ("failed", e.Message);
         }
@@ -202,9 +188,21 @@ public sealed partial class OperationRunner(EngineAccess engine, EnvironmentServ
 
         live.Finish(last);
         _ = ForgetLaterAsync(operation.Id);
-        await status.RefreshAsync(environment.Spec.Name, CancellationToken.None);
+        await status.RefreshAsync(environment.Name, CancellationToken.None);
         await onFinished(operation);
     }
+
+    /// <summary>An apply's end as the operation's state and one line of summary.</summary>
+    private static (string State, string Summary) Outcome(DeployResult result) => result.Status switch
+    {
+        DeployStatus.Converged when result.NothingChanged => ("converged", "nothing to change"),
+        DeployStatus.Converged => ("converged", $"converged in {result.Applied!.Elapsed.TotalSeconds:0.0} s: {result.Applied.Services.Count} services, {result.Applied.Services.Sum(s => s.Running)} tasks running"),
+        DeployStatus.TimedOut => ("timed-out", string.Join("; ", result.Applied!.Problems)),
+        DeployStatus.RefusedByGate => ("failed", $"the readiness gate refused it: {result.Gate.Blocking.Count} error-level finding(s)"),
+        DeployStatus.ImagesMissing => ("failed", $"no node of the local cluster has {string.Join(", ", result.Deployment!.Images.Missing)}"),
+        DeployStatus.Declined => ("failed", "not confirmed"),
+        _ => ("failed", string.Join("; ", result.Applied!.Problems)),
+    };
 
     /// <summary>Drops a finished operation from memory after <see cref="FinishedRetention"/>, so memory does not grow with every apply.</summary>
     private async Task ForgetLaterAsync(Guid id)
@@ -213,9 +211,13 @@ public sealed partial class OperationRunner(EngineAccess engine, EnvironmentServ
         _live.TryRemove(id, out _);
     }
 
-    /// <summary>Turns the applier's callbacks into operation events.</summary>
-    private sealed class EventObserver(LiveOperation live, TimeProvider time) : IApplyObserver
+    /// <summary>Turns the apply's callbacks into operation events; the API's apply is confirmed when it is requested.</summary>
+    private sealed class EventObserver(LiveOperation live, TimeProvider time) : IDeployObserver
     {
+        public void Planned(DeploymentPlan deployment, GateVerdict gate) => live.Add("plan", PlanDocument.Of(deployment), time.GetUtcNow());
+
+        public Task<bool> ConfirmAsync(DeploymentPlan deployment, CancellationToken cancellationToken) => Task.FromResult(true);
+
         public void StepStarted(PlanStep step)
         {
         }
@@ -234,24 +236,4 @@ public sealed partial class OperationRunner(EngineAccess engine, EnvironmentServ
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Apply operation {Id} crashed")]
     private static partial void LogApplyCrashed(ILogger logger, Guid id, Exception exception);
-}
-
-/// <summary>A plan as the API returns it.</summary>
-public static class PlanDocument
-{
-    public static object Of(Plan plan) => new
-    {
-        environment = plan.Environment,
-        hasChanges = plan.HasChanges,
-        steps = plan.Steps.Select(s => new
-        {
-            change = s.Change.ToString().ToLowerInvariant(),
-            target = s.Target.ToString().ToLowerInvariant(),
-            name = s.Name,
-            reason = s.Reason,
-            fields = s.Fields.Select(f => new { path = f.Path, before = f.Before, after = f.After }),
-        }),
-        warnings = plan.Warnings,
-        summary = new { create = plan.Count(ChangeKind.Create), update = plan.Count(ChangeKind.Update), remove = plan.Count(ChangeKind.Remove) },
-    };
 }

@@ -29,6 +29,9 @@ internal sealed class FakeSwarm : IEngine
     /// <summary>Thrown by the next node update when set (a stale version index, say).</summary>
     public Exception? NodeUpdateFailure { get; set; }
 
+    /// <summary>How many node updates in a row <see cref="NodeUpdateFailure"/> fails (a node that keeps changing).</summary>
+    public int NodeUpdateFailureRepeats { get; set; } = 1;
+
     public Task<EngineInfo> InfoAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new EngineInfo("27.0.0", "1.47", "active", true, "n-manager-1", "10.0.0.1"));
 
@@ -39,7 +42,11 @@ internal sealed class FakeSwarm : IEngine
     {
         if (NodeUpdateFailure is { } failure)
         {
-            NodeUpdateFailure = null;
+            if (--NodeUpdateFailureRepeats <= 0)
+            {
+                (NodeUpdateFailure, NodeUpdateFailureRepeats) = (null, 1);
+            }
+
             throw failure;
         }
 

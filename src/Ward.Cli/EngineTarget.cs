@@ -1,0 +1,33 @@
+using Ward.Docker;
+using Ward.Docker.Images;
+using Ward.Engine.Ports;
+
+namespace Ward.Cli;
+
+/// <summary>The engine a command talks to (--host, DOCKER_HOST, the local cluster, the host's socket), and its images.</summary>
+internal sealed class EngineTarget : IDisposable
+{
+    private readonly DockerEngine _engine;
+
+    private EngineTarget(EngineEndpoint endpoint, string description)
+    {
+        Description = description;
+        _engine = new DockerEngine(endpoint);
+        Images = ImageSources.For(endpoint);
+    }
+
+    public IEngine Engine => _engine;
+
+    /// <summary>Where the command goes, said to the user ("the local cluster (manager-1, ...)").</summary>
+    public string Description { get; }
+
+    public IImageSource Images { get; }
+
+    public static EngineTarget Resolve(string? host)
+    {
+        var (endpoint, description) = EngineSelection.Resolve(host);
+        return new EngineTarget(endpoint, description);
+    }
+
+    public void Dispose() => _engine.Dispose();
+}

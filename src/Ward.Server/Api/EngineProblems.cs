@@ -1,0 +1,28 @@
+using Ward.Deploying;
+using Ward.Engine.Applying;
+using Ward.Engine.Desired;
+using Ward.Engine.Ports;
+
+namespace Ward.Server.Api;
+
+/// <summary>
+/// The one map from what the core throws to an API problem, used by the server's exception handler: endpoints never
+/// catch engine failures themselves, so the same failure has the same status and code wherever it happens.
+/// </summary>
+public static class EngineProblems
+{
+    /// <summary>The problem for a failure of the swarm or of a deploy request; null for anything else (a bug).</summary>
+    public static IResult? Of(Exception failure) => failure switch
+    {
+        DeployRequestException { Code: DeployRequestCodes.NodeNotFound } e => Problems.NotFound(e.Code, e.Message),
+        DeployRequestException e => Problems.BadRequest(e.Code, e.Message),
+        DesiredStateException e => Problems.BadRequest("invalid_desired_state", e.Message),
+        LockConflictException e => Problems.Conflict("environment_locked", e.Message),
+        EngineConflictException e => Problems.Conflict("stale_version", $"the swarm object changed meanwhile ({e.Message}); read it again and retry"),
+        EngineNotFoundException e => Problems.NotFound("engine_object_not_found", e.Message),
+        EngineUnavailableException or NotSwarmManagerException => Problems.Unavailable("engine_unavailable", failure.Message),
+        EngineDeadlineException e => Problems.Of(StatusCodes.Status504GatewayTimeout, "not_confirmed", e.Message),
+        EngineException e => Problems.Of(StatusCodes.Status502BadGateway, "engine_refused", e.Message),
+        _ => null,
+    };
+}
