@@ -1,4 +1,5 @@
 using Ward.Deploying;
+using Ward.Docker.Cluster;
 using Ward.Engine.Applying;
 using Ward.Engine.Desired;
 using Ward.Engine.Ports;
@@ -31,7 +32,7 @@ internal static class Failures
         EngineUnavailableException or NotSwarmManagerException => ExitCodes.Unavailable,
         LockConflictException => ExitCodes.Conflict,
         DeployRequestException or DesiredStateException => invalidInput,
-        EngineException => ExitCodes.Failed,
+        EngineException or ClusterException or IOException => ExitCodes.Failed,
         _ => null,
     };
 }

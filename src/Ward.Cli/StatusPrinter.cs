@@ -26,6 +26,11 @@ internal static class StatusPrinter
             {
                 output.WriteLine($"    last error: {service.LastError}");
             }
+
+            if (service.Advice is { } advice)
+            {
+                output.WriteLine($"    what to do: {advice}");
+            }
         }
 
         foreach (var reason in report.Reasons)
@@ -65,6 +70,8 @@ internal static class StatusPrinter
             json.WriteNumber("desired", service.Desired);
             json.WriteString("state", service.State);
             json.WriteString("lastError", service.LastError);
+            json.WriteString("advice", service.Advice);
+            json.WriteString("image", service.Image);
             json.WriteStartArray("nodes");
             service.Nodes.ToList().ForEach(json.WriteStringValue);
             json.WriteEndArray();

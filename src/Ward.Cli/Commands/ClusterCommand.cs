@@ -47,24 +47,11 @@ internal static class ClusterCommand
         };
     }
 
-    private static async Task<int> Run(Func<LocalCluster, Task> operation, ClusterLayout? layout = null)
+    private static Task<int> Run(Func<LocalCluster, Task> operation, ClusterLayout? layout = null) => Failures.RunAsync(async () =>
     {
-        try
-        {
-            await operation(new LocalCluster(layout ?? LocalCluster.Load() ?? new ClusterLayout(), new ConsoleProgress()));
-            return ExitCodes.Ok;
-        }
-        catch (ClusterException e)
-        {
-            Console.Error.WriteLine($"ward: {e.Message}");
-            return ExitCodes.Failed;
-        }
-        catch (Engine.Ports.EngineException e)
-        {
-            Console.Error.WriteLine($"ward: {e.Message}");
-            return ExitCodes.Unavailable;
-        }
-    }
+        await operation(new LocalCluster(layout ?? LocalCluster.Load() ?? new ClusterLayout(), new ConsoleProgress()));
+        return ExitCodes.Ok;
+    });
 
     private static async Task<int> StatusAsync(CancellationToken token)
     {

@@ -52,15 +52,10 @@ internal static class ImageCommand
             return ExitCodes.Unavailable;
         }
 
-        try
+        return await Failures.RunAsync(async () =>
         {
             await operation(new ImageDistributor([.. layout.Nodes.Select(n => n.Endpoint)], message => Console.Error.WriteLine($"ward: {message}")));
             return ExitCodes.Ok;
-        }
-        catch (Exception e) when (e is ClusterException or Engine.Ports.EngineException or IOException)
-        {
-            Console.Error.WriteLine($"ward: {e.Message}");
-            return ExitCodes.Failed;
-        }
+        });
     }
 }

@@ -19,7 +19,18 @@ public enum Verdict
     Failed,
 }
 
-public sealed record ServiceStatus(string Name, int Running, int Desired, string State, string? LastError, IReadOnlyList<string> Nodes, string? Image);
+/// <param name="Name">The service's scoped name.</param>
+/// <param name="Running">Tasks running its current spec.</param>
+/// <param name="Desired">Tasks it should run.</param>
+/// <param name="State">converged, progressing, degraded or failed.</param>
+/// <param name="LastError">The error its tasks or its update last reported.</param>
+/// <param name="Nodes">Where its running tasks are.</param>
+/// <param name="Image">The image as written in the file, with the ID it is pinned to when it is.</param>
+public sealed record ServiceStatus(string Name, int Running, int Desired, string State, string? LastError, IReadOnlyList<string> Nodes, string? Image)
+{
+    /// <summary>What to do when it is not running as it should (see <see cref="FailureAdvice"/>).</summary>
+    public string? Advice => FailureAdvice.For(Name, State, LastError);
+}
 
 public sealed record EnvironmentStatusReport(string Environment, Verdict Verdict, IReadOnlyList<ObservedNode> Nodes, IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Reasons);
 
@@ -69,7 +80,7 @@ public static class EnvironmentStatus
                 state,
                 progress.LastError,
                 [.. running.Select(t => t.NodeId is null ? "?" : nodeNames.GetValueOrDefault(t.NodeId, t.NodeId)).Order(StringComparer.Ordinal)],
-                service.Spec["TaskTemplate"]?["ContainerSpec"]?["Image"]?.GetValue<string>()));
+                ImageOf(service)));
         }
 
         foreach (var node in nodes.Where(n => n.State != "ready"))
@@ -82,6 +93,16 @@ public static class EnvironmentStatus
             : statuses.Any(s => s.State == "progressing") ? Verdict.Progressing
             : Verdict.Converged;
         return new EnvironmentStatusReport(environment, verdict, nodes, statuses, reasons);
+    }
+
+    /// <summary>The image as the file names it (the stack's image label), and the ID it is pinned to when pinned.</summary>
+    private static string? ImageOf(ObservedObject service)
+    {
+        var image = service.Spec["TaskTemplate"]?["ContainerSpec"]?["Image"]?.GetValue<string>();
+        var written = service.Labels.GetValueOrDefault(Desired.StackNames.ImageLabel);
+        return image is not null && written is { Length: > 0 } && image.StartsWith("sha256:", StringComparison.Ordinal)
+            ? $"{written} ({ImageResolution.ShortId(image)})"
+            : image;
     }
 
     /// <summary>A node's name for people: the name Ward matched it to, else its hostname and short id.</summary>
