@@ -1,6 +1,6 @@
 using System.Text;
-using Ward.Model.Compose.Schema;
 using Ward.Model.Diagnostics;
+using Ward.Model.Reading;
 using Ward.Model.Spec;
 
 namespace Ward.Rules;
@@ -33,7 +33,7 @@ public static class Paths
 
     public static string Under(string section, string name, params string[] keys)
     {
-        if (keys.Length <= 2 && ModelPath.IsPlainKey(section) && ModelPath.IsPlainKey(name) && Array.TrueForAll(keys, ModelPath.IsPlainKey))
+        if (keys.Length <= 2 && EnvironmentFormat.IsPlainKey(section) && EnvironmentFormat.IsPlainKey(name) && Array.TrueForAll(keys, EnvironmentFormat.IsPlainKey))
         {
             // The common case, built in one allocation: rules make a path for every finding, tens of thousands on a large file.
             return keys.Length switch
@@ -45,15 +45,15 @@ public static class Paths
         }
 
         var text = new StringBuilder(section.Length + name.Length + 40);
-        ModelPath.AppendKey(text, section);
-        ModelPath.AppendKey(text, name);
+        EnvironmentFormat.AppendKey(text, section);
+        EnvironmentFormat.AppendKey(text, name);
         foreach (var key in keys)
         {
-            ModelPath.AppendKey(text, key);
+            EnvironmentFormat.AppendKey(text, key);
         }
 
         return text.ToString();
     }
 
-    public static string Ward(params object[] segments) => ModelPath.Format(["x-ward", .. segments]);
+    public static string Ward(params object[] segments) => EnvironmentFormat.Path(["x-ward", .. segments]);
 }

@@ -10,7 +10,7 @@ internal static class SchemaCommand
         var command = new Command("schema", "Print the JSON Schema of the environment file (the repository keeps it as schema/ward-environment.schema.json).");
         command.SetAction(_ =>
         {
-            Console.Out.Write(Model.Compose.Schema.JsonSchemaWriter.Write());
+            Console.Out.Write(Model.Reading.EnvironmentFormat.JsonSchema());
             return ExitCodes.Ok;
         });
         return command;

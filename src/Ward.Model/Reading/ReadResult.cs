@@ -9,14 +9,25 @@ namespace Ward.Model.Reading;
 /// The outcome of reading an environment file: the spec when the file could be read, every diagnostic, and
 /// the tree to place later findings (rules) at a line and column.
 /// </summary>
-public sealed class ReadResult(string file, EnvironmentSpec? spec, IReadOnlyList<Diagnostic> diagnostics, YNode? tree)
+public sealed class ReadResult
 {
-    public string File { get; } = file;
+    // The YAML tree is the reader's internal: results are made by the reader (and Unread), never from outside.
+    private readonly YNode? _tree;
+
+    internal ReadResult(string file, EnvironmentSpec? spec, IReadOnlyList<Diagnostic> diagnostics, YNode? tree)
+    {
+        File = file;
+        Spec = spec;
+        Diagnostics = diagnostics;
+        _tree = tree;
+    }
+
+    public string File { get; }
 
     /// <summary>Null when the file could not be read (any error-level diagnostic).</summary>
-    public EnvironmentSpec? Spec { get; } = spec;
+    public EnvironmentSpec? Spec { get; }
 
-    public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
+    public IReadOnlyList<Diagnostic> Diagnostics { get; }
 
     public bool Succeeded => Spec is not null;
 
@@ -29,20 +40,20 @@ public sealed class ReadResult(string file, EnvironmentSpec? spec, IReadOnlyList
     /// </summary>
     public SourceLocation? Locate(string path)
     {
-        if (tree is null)
+        if (_tree is null)
         {
             return null;
         }
 
         // Runs once per finding, tens of thousands of times on a large file: the path is read in place, not split.
-        YNode? node = tree;
-        var location = tree.Location;
+        YNode? node = _tree;
+        var location = _tree.Location;
         var rest = path.AsSpan();
         while (!(rest = rest.TrimStart('.')).IsEmpty)
         {
             if (!PathText.TryTakeSegment(ref rest, out var key, out var index))
             {
-                return tree.Location;
+                return _tree.Location;
             }
 
             switch (node)

@@ -7,7 +7,7 @@ namespace Ward.Model.Yaml;
 /// Resolves plain scalars the way the YAML 1.2 core schema does (the schema of the Go YAML library that
 /// the Docker CLI uses): <c>yes</c>/<c>on</c> stay strings, <c>true</c>/<c>True</c>/<c>TRUE</c> are booleans.
 /// </summary>
-public static partial class ScalarResolver
+internal static partial class ScalarResolver
 {
     public static ScalarKind Resolve(string text)
     {

@@ -7,7 +7,7 @@ namespace Ward.Model.Yaml;
 /// library's object model) to control what a hostile file can do: duplicate keys, alias expansion and
 /// nesting depth are all checked while building.
 /// </summary>
-public abstract class YNode(SourceLocation location)
+internal abstract class YNode(SourceLocation location)
 {
     public SourceLocation Location { get; } = location;
 
@@ -23,7 +23,7 @@ public abstract class YNode(SourceLocation location)
 }
 
 /// <summary>How a plain scalar resolves under the YAML 1.2 core schema (as the Docker CLI's YAML library does).</summary>
-public enum ScalarKind
+internal enum ScalarKind
 {
     String,
     Null,
@@ -32,7 +32,7 @@ public enum ScalarKind
     Float,
 }
 
-public sealed class YScalar(SourceLocation location, string value, ScalarKind kind, bool quoted) : YNode(location)
+internal sealed class YScalar(SourceLocation location, string value, ScalarKind kind, bool quoted) : YNode(location)
 {
     public string Value { get; } = value;
 
@@ -63,7 +63,7 @@ public sealed class YScalar(SourceLocation location, string value, ScalarKind ki
     internal static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }
 
-public sealed class YSequence(SourceLocation location, IReadOnlyList<YNode> items) : YNode(location)
+internal sealed class YSequence(SourceLocation location, IReadOnlyList<YNode> items) : YNode(location)
 {
     public IReadOnlyList<YNode> Items { get; } = items;
 
@@ -78,13 +78,13 @@ public sealed class YSequence(SourceLocation location, IReadOnlyList<YNode> item
 }
 
 /// <summary>One key/value pair of a mapping; keys are kept as nodes because YAML allows non-string keys.</summary>
-public sealed record YEntry(YNode Key, YNode Value)
+internal sealed record YEntry(YNode Key, YNode Value)
 {
     /// <summary>The key's text when it is a scalar, else null.</summary>
     public string? KeyText => (Key as YScalar)?.Value;
 }
 
-public sealed class YMapping : YNode
+internal sealed class YMapping : YNode
 {
     // Up to this many entries a scan beats building an index (a service has a dozen keys; a file has thousands of services).
     internal const int ScanLimit = 16;

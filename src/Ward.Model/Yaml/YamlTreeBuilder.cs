@@ -18,7 +18,7 @@ namespace Ward.Model.Yaml;
 /// characters and invalid UTF-8 are refused, nesting is bounded, and a document that expands mostly through
 /// aliases ("billion laughs") is refused by the same ratio rule, without ever expanding it.
 /// </summary>
-public sealed class YamlTreeBuilder
+internal sealed class YamlTreeBuilder
 {
     /// <summary>The CLI refuses deeper documents; the reader runs on a large stack to reach this safely.</summary>
     public const int MaxDepth = 9_999;

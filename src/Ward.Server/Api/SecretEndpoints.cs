@@ -58,7 +58,7 @@ public static class SecretEndpoints
             return Problems.BadRequest("secret_too_large", "Swarm allows secrets of at most 500 KB");
         }
 
-        if (!Model.Compose.Schema.ComposeSchema.IsName(key))
+        if (!Model.Reading.EnvironmentFormat.IsObjectName(key))
         {
             return Problems.BadRequest("invalid_secret_key", "a secret key is letters, digits, '.', '_' and '-'");
         }

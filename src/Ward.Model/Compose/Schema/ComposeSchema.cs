@@ -9,7 +9,7 @@ namespace Ward.Model.Compose.Schema;
 /// validates with this table, and <c>schema/ward-environment.schema.json</c> is generated from it.
 /// The facts are measured against the CLI: docs/reference/stack-config-behaviour.md.
 /// </summary>
-public static class ComposeSchema
+internal static class ComposeSchema
 {
     /// <summary>Names of services, volumes, secrets and configs (network names are not checked by the CLI).</summary>
     public const string NamePattern = "^[a-zA-Z0-9._-]+$";

@@ -8,7 +8,7 @@ namespace Ward.Model.Compose.Schema;
 /// so schema and reader cannot drift. It describes the file as written: values the CLI casts after interpolation
 /// also accept strings (<c>replicas: ${REPLICAS}</c>), and version-gated keys are all present (the union of 3.0-3.13).
 /// </summary>
-public static class JsonSchemaWriter
+internal static class JsonSchemaWriter
 {
     public const string SchemaId = "https://ward.invalid/schema/ward-environment.schema.json";
 

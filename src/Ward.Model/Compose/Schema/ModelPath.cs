@@ -7,7 +7,7 @@ namespace Ward.Model.Compose.Schema;
 /// Built as a linked list so that validating a large file allocates path text only for reported problems.
 /// Keys that contain dots or brackets are quoted: <c>labels["com.example.tier"]</c>.
 /// </summary>
-public sealed class ModelPath
+internal sealed class ModelPath
 {
     private readonly ModelPath? _parent;
     private readonly string? _key;

@@ -2,7 +2,7 @@ namespace Ward.Model.Compose.Schema;
 
 /// <summary>The JSON types a scalar may have.</summary>
 [Flags]
-public enum ScalarTypes
+internal enum ScalarTypes
 {
     None = 0,
     String = 1,
@@ -13,7 +13,7 @@ public enum ScalarTypes
 }
 
 /// <summary>What <c>docker stack deploy</c> does with a key.</summary>
-public enum KeyStatus
+internal enum KeyStatus
 {
     /// <summary>Read and deployed.</summary>
     Supported,
@@ -32,7 +32,7 @@ public enum KeyStatus
 /// The shape a value must have. A small description language for the compose format: the reader validates
 /// files with it and the repository's JSON Schema is generated from it, so the two cannot drift apart.
 /// </summary>
-public abstract class Shape
+internal abstract class Shape
 {
     /// <summary>A short name for the schema's definitions section, when the shape is shared.</summary>
     public string? Name { get; init; }
@@ -50,7 +50,7 @@ public abstract class Shape
 /// How the CLI converts a string at a key after interpolation (only when interpolation changed it):
 /// Go's Atoi, ParseFloat, or its yes/no/true/false/on/off boolean.
 /// </summary>
-public enum Cast
+internal enum Cast
 {
     None,
     Int,
@@ -59,7 +59,7 @@ public enum Cast
 }
 
 /// <summary>A scalar of one or more types, optionally from a fixed set or with a format.</summary>
-public sealed class ScalarShape(ScalarTypes types) : Shape
+internal sealed class ScalarShape(ScalarTypes types) : Shape
 {
     public ScalarTypes Types { get; } = types;
 
@@ -125,7 +125,7 @@ public sealed class ScalarShape(ScalarTypes types) : Shape
 }
 
 /// <summary>A list whose items all have one shape.</summary>
-public sealed class ArrayShape(Shape items) : Shape
+internal sealed class ArrayShape(Shape items) : Shape
 {
     public Shape Items { get; } = items;
 
@@ -138,7 +138,7 @@ public sealed class ArrayShape(Shape items) : Shape
 }
 
 /// <summary>One key of an object shape.</summary>
-public sealed record Field(string Key, Shape Shape)
+internal sealed record Field(string Key, Shape Shape)
 {
     /// <summary>The first compose version that allows the key.</summary>
     public ComposeVersionRequirement Since { get; init; } = ComposeVersionRequirement.Any;
@@ -150,7 +150,7 @@ public sealed record Field(string Key, Shape Shape)
 }
 
 /// <summary>The minimum compose version of a key, as (major, minor).</summary>
-public readonly record struct ComposeVersionRequirement(int Major, int Minor)
+internal readonly record struct ComposeVersionRequirement(int Major, int Minor)
 {
     public static readonly ComposeVersionRequirement Any = new(3, 0);
 
@@ -160,7 +160,7 @@ public readonly record struct ComposeVersionRequirement(int Major, int Minor)
 }
 
 /// <summary>A mapping with known keys, and optionally arbitrary further keys of one shape.</summary>
-public sealed class ObjectShape : Shape
+internal sealed class ObjectShape : Shape
 {
     private readonly Dictionary<string, Field> _fields;
 
@@ -207,7 +207,7 @@ public sealed class ObjectShape : Shape
 /// One of several shapes, told apart by the node's kind (scalar, mapping or list), e.g. a port in short
 /// syntax (a string) or long syntax (a mapping).
 /// </summary>
-public sealed class OneOfShape(params IReadOnlyList<Shape> options) : Shape
+internal sealed class OneOfShape(params IReadOnlyList<Shape> options) : Shape
 {
     public IReadOnlyList<Shape> Options { get; } = options;
 

@@ -20,7 +20,7 @@ namespace Ward.Model.Compose.Schema;
 /// (<c>2001-12-14</c>) is then not a string, and <c>.inf</c> and <c>.nan</c> cannot be converted to JSON. False for
 /// Ward's own YAML (the <c>x-ward</c> section, the catalog), where a date is just text.
 /// </param>
-public sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnostics, Interpolator? interpolator, bool decodesAsCli = false)
+internal sealed class TreeValidator(ComposeVersion version, DiagnosticBag diagnostics, Interpolator? interpolator, bool decodesAsCli = false)
 {
     // Shared by every read: a validator per file compiled its patterns again each time.
     private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);

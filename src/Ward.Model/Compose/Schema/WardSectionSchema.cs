@@ -6,7 +6,7 @@ namespace Ward.Model.Compose.Schema;
 /// The shape of the <c>x-ward</c> section. Its names are a contract (docs/environment-file.md). Unknown keys
 /// here are warnings: the compose tools ignore <c>x-</c> fields, so a newer file still reads in an older Ward.
 /// </summary>
-public static class WardSectionSchema
+internal static class WardSectionSchema
 {
     private static readonly ScalarShape LabelValue = new(ScalarTypes.String | ScalarTypes.Number | ScalarTypes.Boolean);
 
