@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Ward and its tests need on Debian 12, as root. Idempotent: a second run checks and returns.
 #   scripts/setup.sh          the cluster, the sample images and the CLI (./ward up)
-#   scripts/setup.sh --tests  also PostgreSQL, Chromium, wrk and busybox (the test image) for the tests and benchmarks
+#   scripts/setup.sh --tests  also PostgreSQL, Chromium, wrk, busybox (the test image) and dnsmasq (a test DNS server)
+#                             for the tests and benchmarks
 set -euo pipefail
 
 packages=(docker.io iproute2 iptables util-linux debootstrap curl ca-certificates)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(postgresql chromium wrk hyperfine busybox-static)
+  packages+=(postgresql chromium wrk hyperfine busybox-static dnsmasq-base)
 fi
 
 if [[ $(id -u) -ne 0 ]]; then

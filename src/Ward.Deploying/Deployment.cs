@@ -91,4 +91,7 @@ public static class DeployRequestCodes
 
     /// <summary>A node change with a value Swarm does not take (availability, role, label).</summary>
     public const string InvalidNodeChange = "invalid_node_change";
+
+    /// <summary>A DNS resolver that is not an address with an optional port.</summary>
+    public const string InvalidResolver = "invalid_resolver";
 }

@@ -44,6 +44,9 @@ public sealed class ServerOptions
 
     /// <summary>A YAML file of extra node sizes and database tiers, as the CLI's --catalog; empty: WARD_CATALOG, else the built-in catalog.</summary>
     public string? Catalog { get; set; }
+
+    /// <summary>The DNS resolver the domain checks ask (ADDRESS[:PORT]); empty: WARD_DNS_RESOLVER, else the system's.</summary>
+    public string? DnsResolver { get; set; }
 }
 
 /// <summary>Checks the options at start and names the exact setting that is wrong.</summary>
@@ -82,6 +85,15 @@ public sealed class ServerOptionsValidator(IConfiguration? configuration = null)
         foreach (var problem in catalog.Items.Where(d => d.Severity == Model.Diagnostics.Severity.Error))
         {
             failures.Add($"Ward:Catalog (or {Deploying.Loading.Catalogs.Variable}): {problem}");
+        }
+
+        try
+        {
+            Deploying.Live.DnsResolver.Create(options.DnsResolver);
+        }
+        catch (Deploying.DeployRequestException e)
+        {
+            failures.Add($"Ward:DnsResolver: {e.Message}");
         }
 
         if (!string.IsNullOrWhiteSpace(options.EngineHost) &&

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ward.Deploying.Live;
 using Ward.Model.Diagnostics;
 using Ward.Model.Spec;
 using Ward.Rules;
@@ -25,32 +26,39 @@ internal static class CheckCommand
         var envFile = CommonOptions.EnvFile();
         var catalog = CommonOptions.Catalog();
         var color = CommonOptions.Color();
-        var command = new Command("check", "Check an environment file for production readiness: every rule of the catalog that the file decides.")
+        var live = new Option<bool>("--live") { Description = "Also run the rules that need the live cluster and DNS: image sizes from the nodes (IMG-002), each domain's A records (DNS-001)." };
+        var host = new Option<string?>("--host") { Description = "With --live: the engine to ask (default DOCKER_HOST, else the local cluster, else /var/run/docker.sock)." };
+        var resolver = new Option<string?>("--resolver") { Description = $"With --live: the DNS resolver to ask, ADDRESS[:PORT] (default ${DnsResolver.Variable}, else the system's).", HelpName = "ADDRESS" };
+        var command = new Command("check", "Check an environment file for production readiness: every rule of the catalog that the file decides (and, with --live, those that need the cluster and DNS).")
         {
-            file, format, profile, noWaivers, explain, brief, envFile, catalog, color,
+            file, format, profile, noWaivers, explain, brief, envFile, catalog, color, live, host, resolver,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, token) =>
         {
             if (parse.GetValue(explain) is { } ruleId)
             {
-                return RulesCommand.Explain(ruleId);
+                return Task.FromResult(RulesCommand.Explain(ruleId));
             }
 
             if (parse.GetValue(file) is not { } path)
             {
                 Console.Error.WriteLine("ward check: give an environment file, e.g. ward check examples/production.yaml (or --explain RULE)");
-                return ExitCodes.Usage;
+                return Task.FromResult(ExitCodes.Usage);
             }
 
             var request = new CheckRequest(path, parse.GetValue(format)!, parse.GetValue(profile), !parse.GetValue(noWaivers), parse.GetValue(brief), Terminal.UseColor(parse.GetValue(color)!));
-            return Run(request, parse.GetValue(envFile), parse.GetValue(catalog));
+            var connection = parse.GetValue(live) ? new LiveConnection(parse.GetValue(host), parse.GetValue(resolver)) : null;
+            return Failures.RunAsync(() => RunAsync(request, parse.GetValue(envFile), parse.GetValue(catalog), connection, token));
         });
         return command;
     }
 
     private sealed record CheckRequest(string File, string Format, string? Profile, bool UseWaivers, bool Brief, bool Color);
 
-    private static int Run(CheckRequest request, string? envFile, string? catalogFile)
+    /// <summary>Where live facts come from: the engine and the DNS resolver.</summary>
+    private sealed record LiveConnection(string? Host, string? Resolver);
+
+    private static async Task<int> RunAsync(CheckRequest request, string? envFile, string? catalogFile, LiveConnection? connection, CancellationToken token)
     {
         var loaded = EnvironmentInput.Load(request.File, envFile, catalogFile);
         if (loaded.Environment is not { } environment)
@@ -59,6 +67,15 @@ internal static class CheckCommand
             var unreadable = new CheckResult([.. read.Diagnostics.OrderBy(d => d.Location?.Line ?? 0).ThenBy(d => d.Location?.Column ?? 0).Select(ToFinding)], [], EnvironmentKind.Production);
             Write(request, new ReportInput(request.File, WardName(request.File), unreadable) { Readable = false });
             return ExitCodes.InvalidInput;
+        }
+
+        if (connection is not null)
+        {
+            var resolver = DnsResolver.Create(connection.Resolver);
+            using var target = EngineTarget.Resolve(connection.Host);
+            var facts = await LiveFacts.GatherAsync(environment.Spec, target.Images, resolver, token);
+            Console.Error.WriteLine($"ward: live facts from {target.Description}: {facts.Summary}");
+            environment = environment.WithLive(facts);
         }
 
         var kind = request.Profile switch

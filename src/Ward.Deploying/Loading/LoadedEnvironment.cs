@@ -47,6 +47,9 @@ public sealed class LoadedEnvironment
     /// <summary>The readiness check as the file's kind asks, with its waivers: the one the readiness gate judges.</summary>
     public CheckResult Check => _check.Value;
 
+    /// <summary>The same environment checked with facts from the live cluster and DNS (gathered from its spec).</summary>
+    public LoadedEnvironment WithLive(ILiveFacts live) => new(Source, Read, Spec, _options with { Live = live }, _now);
+
     /// <summary>The readiness check under another profile, or without waivers (the findings views offer both).</summary>
     public CheckResult CheckAs(EnvironmentKind profile, bool useWaivers)
     {

@@ -198,7 +198,7 @@ public static class EnvironmentEndpoints
             "staging" => EnvironmentKind.Staging,
             _ => environment.Spec.Kind,
         };
-        var result = environment.CheckAs(kind, useWaivers: noWaivers != true);
+        var result = (await environments.WithLiveFactsAsync(environment, context.RequestAborted)).CheckAs(kind, useWaivers: noWaivers != true);
         using var buffer = new MemoryStream();
         JsonReport.Write(buffer, new ReportInput(environment.Source.FileName, name, result));
         return Results.Bytes(buffer.ToArray(), "application/json");

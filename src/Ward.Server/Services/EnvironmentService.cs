@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ward.Deploying;
+using Ward.Deploying.Live;
 using Ward.Deploying.Loading;
 using Ward.Engine.Ports;
 using Ward.Model.Catalog;
@@ -17,6 +19,12 @@ namespace Ward.Server.Services;
 /// </summary>
 public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, SecretVault vault, TimeProvider time, IOptions<ServerOptions> options, SizeCatalog catalog)
 {
+    /// <summary>How long facts from the swarm and DNS serve the findings before they are looked up again.</summary>
+    public static readonly TimeSpan LiveFactsLifetime = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, LiveFacts Facts)> _live = new(StringComparer.Ordinal);
+    private readonly Lazy<DnsResolver> _resolver = new(() => DnsResolver.Create(options.Value.DnsResolver));
+
     /// <summary>Where relative <c>file:</c> paths of registered environments resolve: the server's files folder.</summary>
     private string FilesDirectory => Path.Combine(options.Value.DataDirectory, "files");
 
@@ -38,6 +46,30 @@ public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, 
     }
 
     public Deployer Deployer() => new(engine.Engine, engine.Images, time);
+
+    /// <summary>
+    /// The environment with facts from the swarm and DNS for the rules that need them, looked up at most every
+    /// <see cref="LiveFactsLifetime"/> per environment. Without a swarm to ask it is returned as it is, and those
+    /// rules say they were not checked.
+    /// </summary>
+    public async Task<LoadedEnvironment> WithLiveFactsAsync(LoadedEnvironment environment, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!_live.TryGetValue(environment.Name, out var cached) || now - cached.At > LiveFactsLifetime)
+        {
+            try
+            {
+                cached = (now, await LiveFacts.GatherAsync(environment.Spec, engine.Images, _resolver.Value, cancellationToken));
+                _live[environment.Name] = cached;
+            }
+            catch (EngineException)
+            {
+                return environment;
+            }
+        }
+
+        return environment.WithLive(cached.Facts);
+    }
 
     private LoadResult Load(string fileName, string content, Func<ObjectKind, string, byte[]?>? managedContent) => EnvironmentLoader.Load(
         EnvironmentSource.InMemory(fileName, Encoding.UTF8.GetBytes(content), FilesDirectory),

@@ -1,0 +1,78 @@
+using Ward.Engine.Ports;
+using Ward.Model.Spec;
+using Ward.Rules;
+
+namespace Ward.Deploying.Live;
+
+/// <summary>
+/// Facts about an environment that only a connected cluster and DNS can give, gathered once before a check (rules are
+/// pure functions: they read this snapshot, never the network): image sizes for IMG-002, A records for DNS-001.
+/// </summary>
+public sealed class LiveFacts : ILiveFacts
+{
+    private readonly Dictionary<string, long> _imageSizes;
+    private readonly Dictionary<string, IReadOnlyList<string>> _records;
+
+    private LiveFacts(Dictionary<string, long> imageSizes, Dictionary<string, IReadOnlyList<string>> records, IReadOnlyList<string> unanswered, string resolver)
+    {
+        _imageSizes = imageSizes;
+        _records = records;
+        Unanswered = unanswered;
+        Resolver = resolver;
+    }
+
+    /// <summary>What could not be found out (an image no node holds, a domain the resolver did not answer for).</summary>
+    public IReadOnlyList<string> Unanswered { get; }
+
+    public string Resolver { get; }
+
+    /// <summary>What was looked at, for people: "4 image sizes from the cluster (largest ...), 1 domain resolved through ...".</summary>
+    public string Summary
+    {
+        get
+        {
+            var largest = _imageSizes.Count == 0 ? "" : $" (largest {_imageSizes.MaxBy(i => i.Value).Key}, {_imageSizes.Values.Max() / 1_000_000} MB)";
+            var summary = $"{_imageSizes.Count} image size(s) from the cluster{largest}, {_records.Count} domain(s) resolved through {Resolver}";
+            return Unanswered.Count == 0 ? summary : $"{summary}; unknown: {string.Join("; ", Unanswered)}";
+        }
+    }
+
+    public static async Task<LiveFacts> GatherAsync(EnvironmentSpec spec, IImageSource images, IDomainResolver resolver, CancellationToken cancellationToken)
+    {
+        var unanswered = new List<string>();
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var image in spec.Services.Select(s => s.Image).OfType<string>().Where(i => i.Length > 0).Distinct(StringComparer.Ordinal))
+        {
+            if (await images.SizeAsync(image, cancellationToken) is { } size)
+            {
+                sizes[image] = size;
+            }
+            else
+            {
+                unanswered.Add($"the size of {image} (no node holds it)");
+            }
+        }
+
+        var lookups = spec.Domains.Select(d => d.Name).Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(async domain => (Domain: domain, Records: await resolver.ResolveAAsync(domain, cancellationToken)))
+            .ToList();
+        var records = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (domain, found) in await Task.WhenAll(lookups))
+        {
+            if (found is null)
+            {
+                unanswered.Add($"the A records of {domain} ({resolver.Description} did not answer)");
+            }
+            else
+            {
+                records[domain] = found;
+            }
+        }
+
+        return new LiveFacts(sizes, records, unanswered, resolver.Description);
+    }
+
+    public long? ImageSize(string image) => _imageSizes.TryGetValue(image, out var size) ? size : null;
+
+    public IReadOnlyList<string>? ResolveA(string domain) => _records.GetValueOrDefault(domain);
+}
