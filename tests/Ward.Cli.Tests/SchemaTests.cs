@@ -40,10 +40,21 @@ public sealed class SchemaTests
     }
 
     [Fact]
-    public void The_schema_refuses_an_unknown_service_key_and_a_wrong_type()
+    public void The_schema_refuses_an_unknown_service_key_and_a_wrong_type_each_where_it_is()
     {
-        using var document = JsonDocument.Parse("""{"version":"3.8","services":{"web":{"image":"a:1","imagee":"x","deploy":{"replicas":"three"}}}}""");
-        Assert.False(Schema.Evaluate(document.RootElement).IsValid);
+        // A string would be allowed for replicas (a ${VARIABLE} that interpolates to a number): a boolean is not.
+        using var document = JsonDocument.Parse("""{"version":"3.8","services":{"web":{"image":"a:1","imagee":"x","deploy":{"replicas":true}}}}""");
+        var result = Schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.False(result.IsValid);
+        var errors = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => (Location: d.InstanceLocation.ToString(), Message: e.Value)))
+            .ToList();
+        var all = string.Join("\n", errors.Select(e => $"{e.Location}: {e.Message}"));
+
+        // Each mistake is reported where it is, and nothing else is: the valid keys around them pass.
+        Assert.Contains(errors, e => e.Location == "/services/web/imagee");
+        Assert.Contains(errors, e => e.Location == "/services/web/deploy/replicas" && e.Message.Contains("boolean", StringComparison.OrdinalIgnoreCase));
+        Assert.True(errors.All(e => e.Location is "/services/web/imagee" or "/services/web/deploy/replicas"), all);
     }
 
     /// <summary>YAML to JSON with the reader's own typing, so integers stay integers and merge keys are resolved.</summary>

@@ -223,7 +223,10 @@ public sealed class OperationTests(OperationTests.Fixture world) : IClassFixture
     }
 }
 
-/// <summary>With no Docker engine where the server is told to look, engine-bound requests answer at once with a clear problem.</summary>
+/// <summary>
+/// With no Docker engine where the server is told to look, engine-bound requests answer with a clear problem without
+/// waiting for the engine client's 30 s timeout.
+/// </summary>
 public sealed class EngineUnavailableTests : IAsyncLifetime
 {
     private WardHost _host = null!;

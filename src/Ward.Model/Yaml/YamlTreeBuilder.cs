@@ -164,6 +164,13 @@ internal sealed class YamlTreeBuilder
             _diagnostics.Error(DiagnosticCodes.Yaml, "", $"the YAML is nested deeper than {MaxDepth} levels", e.Location);
             return null;
         }
+        catch (ArgumentOutOfRangeException)
+        {
+            // YamlDotNet turns a \U escape beyond Unicode (\UFFFFFFFF) into a character without checking it first; libyaml
+            // (the CLI's scanner) refuses the escape, with this message.
+            _diagnostics.Error(DiagnosticCodes.Yaml, "", "not valid YAML: found invalid Unicode character escape code (a \\U or \\u escape must name a Unicode character, at most \\U0010FFFF and not a surrogate)", At(scanner.CurrentPosition));
+            return null;
+        }
         catch (InvalidOperationException e)
         {
             // YamlDotNet fails this way on a few inputs libyaml reads (a tab at the start of a line inside a flow mapping).

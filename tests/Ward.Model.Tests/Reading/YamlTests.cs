@@ -42,6 +42,8 @@ public sealed class YamlTests
     [InlineData("%YAML 1.3\n---\nservices: {}\n", "%YAML 1.3")]
     [InlineData("services:\n  web: { image: !!int x }\n", "'x'")]
     [InlineData("? [a]\n: x\n", "")]
+    [InlineData("services:\n  web: { image: \"\\UFFFFFFFF\" }\n", "invalid Unicode character escape code")]
+    [InlineData("services:\n  web: { image: \"\\U00110000\" }\n", "invalid Unicode character escape code")]
     public void Yaml_the_cli_refuses(string yaml, string named)
     {
         var result = Read(yaml);

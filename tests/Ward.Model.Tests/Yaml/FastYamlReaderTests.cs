@@ -143,28 +143,30 @@ public sealed class FastYamlReaderTests
     }
 
     /// <summary>
-    /// Where the fast reader accepts the text, the builder (which then uses it) and the general path alone must give
-    /// the same diagnostics and the same tree. Returns the fast reader's tree, or null when it declined.
+    /// The builder (which tries the fast reader first) and the general path alone must give the same diagnostics and
+    /// the same tree, whether the fast reader accepts the text (then its tree is the one compared) or declines it (then
+    /// the builder must fall back to the general path as if the fast reader did not exist). Returns the fast reader's
+    /// tree, or null when it declined.
     /// </summary>
     private static YNode? AssertSameWhereverFast(string text, string file)
     {
-        var fast = YamlTreeBuilder.BuildWithFastPath(text, file, out _);
-        if (fast is null)
-        {
-            return null;
-        }
-
+        var fast = YamlTreeBuilder.BuildWithFastPath(text, file, out var declinedAt);
         var (builderDiagnostics, generalDiagnostics) = (new DiagnosticBag(), new DiagnosticBag());
         var built = YamlTreeBuilder.Build(text, file, builderDiagnostics);
         var general = YamlTreeBuilder.BuildWithGeneralPath(text, file, generalDiagnostics);
-        var context = $"\n--- text ---\n{text}\n------------";
+        var context = fast is null ? $"\n(the fast path declined it at {declinedAt})\n--- text ---\n{text}\n------------" : $"\n--- text ---\n{text}\n------------";
         Assert.True(
             builderDiagnostics.Items.SequenceEqual(generalDiagnostics.Items),
-            $"the paths disagree.\nwith the fast path: {string.Join("; ", builderDiagnostics.Items)}\ngeneral path: {string.Join("; ", generalDiagnostics.Items)}{context}");
+            $"the paths disagree.\nthe builder: {string.Join("; ", builderDiagnostics.Items)}\ngeneral path: {string.Join("; ", generalDiagnostics.Items)}{context}");
         Assert.Equal(general is null, built is null);
         if (general is not null)
         {
-            Assert.True(TreeComparison.FirstDifference(general, fast) is null, $"{TreeComparison.FirstDifference(general, fast)}{context}");
+            Assert.True(TreeComparison.FirstDifference(general, fast ?? built!) is null, $"{TreeComparison.FirstDifference(general, fast ?? built!)}{context}");
+        }
+
+        if (fast is null)
+        {
+            Assert.False(string.IsNullOrEmpty(declinedAt), $"the fast path declined without saying where{context}");
         }
 
         return fast;
