@@ -92,6 +92,21 @@ public sealed class DockerEngine : IEngine, IDisposable
         return (IReadOnlyList<ObservedTask>)[.. tasks.Select(ToTask)];
     }, cancellationToken);
 
+    public Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) => Call(async () =>
+    {
+        var created = await _client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
+        {
+            Cmd = [.. command],
+            Env = [.. environment.Select(e => $"{e.Key}={e.Value}")],
+            AttachStdout = true,
+            AttachStderr = true,
+        }, cancellationToken);
+        using var stream = await _client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), cancellationToken);
+        var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken);
+        var inspected = await _client.Exec.InspectContainerExecAsync(created.ID, cancellationToken);
+        return new ExecResult(inspected.ExitCode ?? -1, stdout, stderr);
+    }, cancellationToken);
+
     private Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken) => EngineErrors.Call(Endpoint, call, cancellationToken);
 
     private Task Call(Func<Task> call, CancellationToken cancellationToken) => EngineErrors.Call(Endpoint, call, cancellationToken);
@@ -184,6 +199,7 @@ public sealed class DockerEngine : IEngine, IDisposable
         Error = task.Status?.Err,
         Timestamp = task.Status?.Timestamp is { } stamp ? new DateTimeOffset(DateTime.SpecifyKind(stamp, DateTimeKind.Utc)) : DateTimeOffset.MinValue,
         Spec = task.Spec is null ? null : Json.ToJson(task.Spec),
+        ContainerId = task.Status?.ContainerStatus?.ContainerID,
     };
 
     private static string? EnumText(TaskState? state) => state?.ToString().ToLowerInvariant();

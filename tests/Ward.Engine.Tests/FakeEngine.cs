@@ -215,6 +215,24 @@ internal sealed class FakeEngine : IEngine
         AfterCall?.Invoke(call);
     }
 
+    /// <summary>Answers commands run in containers (the load balancer's ward-lb); without it every exec finds no container.</summary>
+    public Func<string, IReadOnlyList<string>, IReadOnlyDictionary<string, string>, ExecResult>? ExecHandler { get; set; }
+
+    /// <summary>Every command run in a container, as "container: argv".</summary>
+    public List<string> Execs { get; } = [];
+
+    public Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Execs.Add($"{containerId}: {string.Join(' ', command)}");
+        }
+
+        return ExecHandler is { } handler
+            ? Task.FromResult(handler(containerId, command, environment))
+            : Task.FromException<ExecResult>(new EngineNotFoundException($"No such container: {containerId}"));
+    }
+
     public Task<IReadOnlyList<ObservedTask>> ListTasksAsync(IReadOnlyCollection<string>? serviceIds, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -475,13 +493,16 @@ internal sealed class FakeEngine : IEngine
     private void StartTasks(string serviceId, JsonObject spec)
     {
         var replicas = spec["Mode"]?["Replicated"]?["Replicas"]?.GetValue<long>() ?? (spec["Mode"]?["Global"] is null ? 1 : _nodes.Count);
+        var onManager = (spec["TaskTemplate"]?["Placement"]?["Constraints"] as JsonArray)?.Any(c => c?.GetValue<string>().Replace(" ", "", StringComparison.Ordinal) == "node.role==manager") == true;
         for (var slot = 1; slot <= replicas; slot++)
         {
+            var id = $"task-{++_nextId}";
             _tasks.Add(new ObservedTask
             {
-                Id = $"task-{++_nextId}",
+                Id = id,
+                ContainerId = $"container-{id}",
                 ServiceId = serviceId,
-                NodeId = _nodes[slot % _nodes.Count].Id,
+                NodeId = onManager ? _nodes.First(n => n.Role == "manager").Id : _nodes[slot % _nodes.Count].Id,
                 Slot = slot,
                 DesiredState = "running",
                 State = RunTasksAtOnce ? "running" : "pending",

@@ -85,4 +85,7 @@ public sealed record ObservedTask
 
     /// <summary>The task's own spec, to tell whether it runs the service's current spec.</summary>
     public JsonObject? Spec { get; init; }
+
+    /// <summary>The container that runs it, on its node's engine, once it has one.</summary>
+    public string? ContainerId { get; init; }
 }

@@ -28,4 +28,13 @@ public interface IEngine
 
     /// <summary>Tasks of the given services (all tasks when null).</summary>
     Task<IReadOnlyList<ObservedTask>> ListTasksAsync(IReadOnlyCollection<string>? serviceIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a command in a container of this engine's own node (a task of a service pinned there) and returns its exit
+    /// code and output. Fails with <see cref="EngineNotFoundException"/> when this engine has no such container.
+    /// </summary>
+    Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken);
 }
+
+/// <summary>What a command run in a container said.</summary>
+public sealed record ExecResult(long ExitCode, string Stdout, string Stderr);

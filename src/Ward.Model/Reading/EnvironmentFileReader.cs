@@ -195,6 +195,7 @@ public static class EnvironmentFileReader
             Nodes = wardBinder.Nodes(ward),
             Databases = wardBinder.Databases(ward, serviceNames),
             Domains = wardBinder.Domains(ward, serviceNames),
+            LoadBalancer = wardBinder.LoadBalancer(ward),
             Switchover = wardBinder.Switchover(ward),
             Waivers = wardBinder.Waivers(ward),
             Swarm = wardBinder.Swarm(ward),

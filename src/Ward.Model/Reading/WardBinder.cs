@@ -112,6 +112,7 @@ internal sealed class WardBinder(DiagnosticBag diagnostics, SizeCatalog catalog)
     public ValueList<DomainSpec> Domains(YNode? section, IReadOnlySet<string> services)
     {
         var domains = new List<DomainSpec>();
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var items = section.Get("domains").Items();
         for (var i = 0; i < items.Count; i++)
         {
@@ -120,16 +121,98 @@ internal sealed class WardBinder(DiagnosticBag diagnostics, SizeCatalog catalog)
             // A domain without a service is reported by the schema ('service' is required); only a wrong name is checked here.
             var service = item.Get("service").Text();
             CheckService(service, services, path.Child("service"), item.Get("service"));
+            var name = item.Get("name").Text() ?? "";
+            CheckHostName(name, path.Child("name"), item.Get("name"), names);
+            var redirects = item.Get("redirects").Strings();
+            var redirectItems = item.Get("redirects").Items();
+            for (var r = 0; r < redirects.Count; r++)
+            {
+                CheckHostName(redirects[r], path.Child("redirects").Index(r), redirectItems[r], names);
+            }
+
+            var prefix = item.Get("path").Text();
+            if (prefix is not null && (!prefix.StartsWith('/') || prefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '?' or '#' or '*')))
+            {
+                diagnostics.Error(DiagnosticCodes.Ward, path.Child("path").ToString(), $"path '{prefix}' of {name} is not a path prefix: it starts with '/' and has no spaces, '?', '#' or '*' (e.g. /api)", item.Get("path")?.Location);
+            }
+
             domains.Add(new DomainSpec
             {
-                Name = item.Get("name").Text() ?? "",
+                Name = name.ToLowerInvariant(),
                 Service = service ?? "",
                 Port = item.Get("port").Int(),
+                Path = prefix is null or "/" ? null : prefix.TrimEnd('/'),
+                Redirects = redirects.Select(r => r.ToLowerInvariant()).ToValueList(),
+                Tls = item.Get("tls").Text() switch
+                {
+                    "acme" => DomainTls.Acme,
+                    "internal" => DomainTls.Internal,
+                    _ => null,
+                },
                 MappedAt = Time(item.Get("mapped_at")),
             });
         }
 
         return domains.ToValueList();
+    }
+
+    public LoadBalancerSpec? LoadBalancer(YNode? section)
+    {
+        var balancer = section.Get("load_balancer");
+        if (balancer is not YMapping)
+        {
+            return null;
+        }
+
+        var acme = balancer.Get("acme");
+        var directory = acme.Get("directory").Text();
+        if (directory is not null && !(Uri.TryCreate(directory, UriKind.Absolute, out var uri) && uri.Scheme == "https"))
+        {
+            var at = Section.Child("load_balancer").Child("acme").Child("directory");
+            diagnostics.Error(DiagnosticCodes.Ward, at.ToString(), $"the ACME directory '{directory}' is not an https:// URL (e.g. https://acme-v02.api.letsencrypt.org/directory)", acme.Get("directory")?.Location);
+        }
+
+        return new LoadBalancerSpec
+        {
+            AcmeDirectory = directory,
+            AcmeEmail = acme.Get("email").Text(),
+            AcmeCaRoot = acme.Get("ca_root").Text(),
+            Hsts = balancer.Get("hsts").Bool(),
+        };
+    }
+
+    /// <summary>
+    /// A domain or redirect must be a host name (RFC 1123: dot-separated labels of letters, digits and hyphens, not
+    /// starting or ending with a hyphen, at most 253 characters) and appear once in the file: one name cannot be routed
+    /// two ways.
+    /// </summary>
+    private void CheckHostName(string name, ModelPath path, YNode? node, Dictionary<string, string> seen)
+    {
+        if (!IsHostName(name))
+        {
+            diagnostics.Error(DiagnosticCodes.Ward, path.ToString(), $"'{name}' is not a host name: dot-separated labels of letters, digits and hyphens (not at either end of a label), such as app.example.org", node?.Location);
+            return;
+        }
+
+        if (seen.TryGetValue(name, out var first))
+        {
+            diagnostics.Error(DiagnosticCodes.Ward, path.ToString(), $"the domain {name} is routed twice (also at {first}): each name may appear once among the domains and their redirects", node?.Location);
+            return;
+        }
+
+        seen[name] = path.ToString();
+    }
+
+    public static bool IsHostName(string name)
+    {
+        if (name.Length is 0 or > 253 || name.EndsWith('.'))
+        {
+            return false;
+        }
+
+        var labels = name.Split('.');
+        return labels.Length >= 2 && labels.All(label =>
+            label.Length is > 0 and <= 63 && label[0] != '-' && label[^1] != '-' && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'));
     }
 
     public SwitchoverSpec? Switchover(YNode? section)

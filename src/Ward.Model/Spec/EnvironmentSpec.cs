@@ -27,6 +27,9 @@ public sealed record EnvironmentSpec
 
     public ValueList<DomainSpec> Domains { get; init; } = ValueList<DomainSpec>.Empty;
 
+    /// <summary>Settings of the load balancer Ward adds for the domains; null when the file gives none (defaults apply).</summary>
+    public LoadBalancerSpec? LoadBalancer { get; init; }
+
     public SwitchoverSpec? Switchover { get; init; }
 
     public ValueList<WaiverSpec> Waivers { get; init; } = ValueList<WaiverSpec>.Empty;

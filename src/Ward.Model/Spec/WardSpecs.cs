@@ -64,6 +64,16 @@ public sealed record DatabaseSpec
 
 public sealed record ExternalDatabase(string Host, int Port);
 
+/// <summary>How a domain's certificate is obtained.</summary>
+public enum DomainTls
+{
+    /// <summary>By ACME (HTTP-01) from the configured directory: the default for production.</summary>
+    Acme,
+
+    /// <summary>From the load balancer's own certificate authority: the default for staging and the local cluster.</summary>
+    Internal,
+}
+
 /// <summary>A public domain routed to a service, from <c>x-ward.domains</c>.</summary>
 public sealed record DomainSpec
 {
@@ -73,8 +83,36 @@ public sealed record DomainSpec
 
     public int? Port { get; init; }
 
-    /// <summary>When the domain's A record was pointed at the manager node.</summary>
+    /// <summary>Only requests under this path prefix go to the service (default: every path).</summary>
+    public string? Path { get; init; }
+
+    /// <summary>Other names that redirect permanently to this one (www.example.org → example.org).</summary>
+    public ValueList<string> Redirects { get; init; } = ValueList<string>.Empty;
+
+    /// <summary>How the certificate is obtained; null: ACME in production, the internal authority in staging.</summary>
+    public DomainTls? Tls { get; init; }
+
+    /// <summary>When the domain's A record was pointed at the manager node (declared in the file, not observed).</summary>
     public DateTimeOffset? MappedAt { get; init; }
+}
+
+/// <summary>The load balancer Ward runs on the manager for the domains, from <c>x-ward.load_balancer</c>.</summary>
+public sealed record LoadBalancerSpec
+{
+    /// <summary>The ACME directory certificates are ordered from (default: Let's Encrypt's).</summary>
+    public string? AcmeDirectory { get; init; }
+
+    /// <summary>The address the ACME authority writes to about the certificates.</summary>
+    public string? AcmeEmail { get; init; }
+
+    /// <summary>
+    /// A PEM file (relative to the environment file) with the root that the ACME directory's own HTTPS certificate
+    /// chains to, for a private or test authority.
+    /// </summary>
+    public string? AcmeCaRoot { get; init; }
+
+    /// <summary>Send Strict-Transport-Security; null: on in production, off in staging.</summary>
+    public bool? Hsts { get; init; }
 }
 
 /// <summary>The production switchover plan, from <c>x-ward.switchover</c>.</summary>

@@ -90,6 +90,9 @@ internal sealed class FakeSwarm : IEngine
     public Task<IReadOnlyList<ObservedTask>> ListTasksAsync(IReadOnlyCollection<string>? serviceIds, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ObservedTask>>([]);
 
+    public Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
+        Task.FromException<ExecResult>(new EngineNotFoundException($"No such container: {containerId}"));
+
     private static ObservedNode Node(string id, string name, string role) => new()
     {
         Id = id,

@@ -35,7 +35,15 @@ internal static class WardSectionSchema
         F("name", String()),
         F("service", String()),
         F("port", Integer()),
+        F("path", String()),
+        F("redirects", ListOfStrings()),
+        F("tls", Enum("acme", "internal")),
         F("mapped_at", String("date-time")));
+
+    private static readonly ObjectShape LoadBalancer = Requiring(
+        [],
+        F("acme", Requiring([], F("directory", String()), F("email", String()), F("ca_root", String()))),
+        F("hsts", Boolean()));
 
     private static readonly ObjectShape Switchover = Requiring(
         [],
@@ -67,6 +75,7 @@ internal static class WardSectionSchema
         F("nodes", List(Node)),
         F("databases", List(Database)),
         F("domains", List(Domain)),
+        F("load_balancer", LoadBalancer),
         F("switchover", Switchover),
         F("swarm", Swarm),
         F("waivers", List(Waiver)));
