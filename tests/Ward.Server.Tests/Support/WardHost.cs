@@ -34,6 +34,9 @@ internal sealed record HostOptions
 
     /// <summary>The swarm; null is an engine endpoint where nothing listens (the socket does not exist).</summary>
     public IEngine? Engine { get; init; }
+
+    /// <summary>The key file (Ward:KeyFile); null is the server's default, next to the data folder.</summary>
+    public string? KeyFile { get; init; }
 }
 
 /// <summary>
@@ -92,6 +95,7 @@ internal sealed class WardHost : IAsyncDisposable
             "--Ward:SecureCookies=false",
             "--Ward:SignInAttemptsPerMinute=10000",
             .. options.Engine is null ? [$"--Ward:EngineHost={MissingEngine}"] : Array.Empty<string>(),
+            .. options.KeyFile is null ? Array.Empty<string>() : [$"--Ward:KeyFile={options.KeyFile}"],
             .. options.Store?.Settings ?? [],
             .. options.Settings,
         ];
@@ -151,14 +155,15 @@ internal sealed class WardHost : IAsyncDisposable
         client.UserName = userName;
         client.Password = password;
         client.TotpSecret = totpSecret ?? client.TotpSecret;
-        var code = client.TotpSecret is { } secret ? Totp.Code(secret, Clock.GetUtcNow()) : null;
+        var code = client.TotpSecret is { } secret ? await TotpCodes.NextAsync(secret, Clock) : null;
         var signedIn = await client.PostAsync("/api/v1/session", new { userName, password, code }).Expect(200);
         if (signedIn.Json!["stage"]!.GetValue<string>() == "enroll")
         {
             await client.RefreshCsrfAsync();
             var enrolment = await client.PostAsync("/api/v1/session/totp").Expect(200);
             client.TotpSecret = enrolment.Json!["secret"]!.GetValue<string>();
-            await client.PostAsync("/api/v1/session/totp/confirm", new { code = Totp.Code(client.TotpSecret, Clock.GetUtcNow()) }).Expect(200);
+            var confirmed = await client.PostAsync("/api/v1/session/totp/confirm", new { code = await TotpCodes.NextAsync(client.TotpSecret, Clock) }).Expect(200);
+            client.RecoveryCodes = confirmed.Json?["recoveryCodes"]?.AsArray().Select(c => c!.GetValue<string>()).ToList() ?? [];
         }
 
         await client.RefreshCsrfAsync();
@@ -227,6 +232,7 @@ internal sealed class WardHost : IAsyncDisposable
         if (_ownsData)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(DefaultKeyFile(DataDirectory));
             try
             {
                 Directory.Delete(DataDirectory, recursive: true);
@@ -237,6 +243,9 @@ internal sealed class WardHost : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Where the server keeps its key file when Ward:KeyFile is not given: next to the data folder, not in it.</summary>
+    public static string DefaultKeyFile(string dataDirectory) => Path.TrimEndingDirectorySeparator(dataDirectory) + ".key";
 
     private static int FreePort()
     {
