@@ -22,14 +22,19 @@ public sealed class RequestLimitTests(RequestLimitTests.Fixture world) : IClassF
     {
         // Finding 5: 5 MB accepted (GET /users then returned 6.3 MB); NUL, right-to-left and HTML stored as sent.
         var huge = new string('x', 5 * 1024 * 1024);
-        string[] bad = [new string('x', 129), "nul\u0000name", "bell\u0007", "right\u202Eto-left", "isolate\u2067x", "<img src=x onerror=alert(1)>", "line\nbreak", " ", ""];
-        foreach (var name in bad.Append(huge))
+        string[] bad = ["nul\u0000name", "bell\u0007", "right\u202Eto-left", "isolate\u2067x", "<img src=x onerror=alert(1)>", "line\nbreak", " ", "", huge];
+        foreach (var name in bad)
         {
             var created = await Owner.PostAsync("/api/v1/users", new { userName = "limited", password = WardHost.Password, displayName = name });
             ExpectProblem(created, 400, "invalid_display_name");
             ExpectProblem(await Owner.PostAsync("/api/v1/tokens", new { name, role = "viewer" }), 400, "invalid_token_name");
-            ExpectProblem(await Owner.PostAsync("/api/v1/environments", new { fileName = name + ".yaml", content = Environments.File("limits") }), 400, "invalid_file_name");
+            ExpectProblem(await Owner.PostAsync("/api/v1/environments", new { fileName = name, content = Environments.File("limits") }), 400, "invalid_file_name");
         }
+
+        // Each kind of name has its length: display names 128, token names 64, file names 255.
+        ExpectProblem(await Owner.PostAsync("/api/v1/users", new { userName = "limited", password = WardHost.Password, displayName = new string('x', 129) }), 400, "invalid_display_name");
+        ExpectProblem(await Owner.PostAsync("/api/v1/tokens", new { name = new string('x', 65), role = "viewer" }), 400, "invalid_token_name");
+        ExpectProblem(await Owner.PostAsync("/api/v1/environments", new { fileName = new string('x', 251) + ".yaml", content = Environments.File("limits") }), 400, "invalid_file_name");
 
         // Letters of any script, spaces, apostrophes and hyphens are names.
         var id = (await Owner.PostAsync("/api/v1/users", new { userName = "zoe", password = WardHost.Password, displayName = "Zoë Ångström-O'Brien 山田" }).Expect(201)).Json!["id"]!.GetValue<Guid>();
@@ -77,9 +82,32 @@ public sealed class RequestLimitTests(RequestLimitTests.Fixture world) : IClassF
         ExpectProblem(await Owner.SendAsync(HttpMethod.Post, "/api/v1/users", rawJson: """{"userName":"x","password":"y"}""", contentType: "text/plain"), 415, "unsupported_media_type");
         ExpectProblem(await Owner.SendAsync(HttpMethod.Post, "/api/v1/users", rawJson: """{"userName":"x","password":12}"""), 400, "invalid_json");
 
-        // A body larger than the server takes (16 MiB).
-        var large = Encoding.UTF8.GetBytes($$"""{"fileName":"big.yaml","content":"{{new string('#', 17 * 1024 * 1024)}}"}""");
-        ExpectProblem(await Owner.SendAsync(HttpMethod.Post, "/api/v1/environments", rawBody: large), 413, "body_too_large");
+        // A body larger than the server takes (16 MiB): refused as soon as its length is announced.
+        var port = new Uri(world.Host.Url).Port;
+        var announced = await RawHttp.SendAsync(world.Host.Url, $"""
+            POST /api/v1/environments HTTP/1.1
+            Host: 127.0.0.1:{port}
+            Authorization: Bearer {world.OwnerToken}
+            Content-Type: application/json
+            Content-Length: {17 * 1024 * 1024}
+
+            """, body: "{\"fileName\":"u8.ToArray(), timeout: TimeSpan.FromSeconds(5));
+        ExpectProblem(announced, 413, "body_too_large");
+
+        // Sent in chunks, without a length: refused when the limit is passed (a chunk of 17 MiB, of which a little more
+        // than 16 MiB is sent before the answer is read).
+        var chunk = new byte[16 * 1024 * 1024 + 100];
+        Array.Fill(chunk, (byte)'#');
+        var chunked = await RawHttp.SendAsync(world.Host.Url, $"""
+            POST /api/v1/environments HTTP/1.1
+            Host: 127.0.0.1:{port}
+            Authorization: Bearer {world.OwnerToken}
+            Content-Type: application/json
+            Transfer-Encoding: chunked
+
+            {17 * 1024 * 1024:x}
+            """, body: chunk, timeout: TimeSpan.FromSeconds(20));
+        ExpectProblem(chunked, 413, "body_too_large");
     }
 
     [Fact]

@@ -178,7 +178,8 @@ public abstract class StoreContractTests(StoreFixture stores) : IAsyncLifetime
         ExpectStale(await _owner.PutAsync($"/api/v1/environments/{name}/secrets/token", new { value = "lost value", version }));
         await using var db = Host.Store.CreateContext();
         var stored = await db.Secrets.AsNoTracking().SingleAsync(s => s.Environment == name && s.Key == "token", TestContext.Current.CancellationToken);
-        Assert.Equal(Ward.Server.Services.SecretVault.Fingerprint("second value"), stored.ContentHash);
+        var vault = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Ward.Server.Services.SecretVault>(Host.App.Services);
+        Assert.Equal(vault.Fingerprint("second value"), stored.ContentHash);
         Assert.Equal(version + 1, stored.Version);
 
         // Claiming to have read a secret that was never set is stale as well.
@@ -406,7 +407,7 @@ public abstract class StoreContractTests(StoreFixture stores) : IAsyncLifetime
         await _owner.PutAsync($"/api/v1/environments/{name}/secrets/token", new { value = "one" }).Expect(200);
         await _owner.PutAsync($"/api/v1/environments/{name}/secrets/token", new { value = "two" }).Expect(200);
         using var anonymous = Host.Anonymous();
-        await anonymous.PostAsync("/api/v1/session", new { userName = "nobody", password = "wrong password!" }).Expect(401);
+        await anonymous.PostAsync("/api/v1/session", new { userName = Unique("nobody"), password = "wrong password!" }).Expect(401);
         var id = await WardHost.CreateUserAsync(_owner, Unique("audited"));
         await WardHost.GrantAsync(_owner, id, "viewer", name);
         await WardHost.CreateTokenAsync(_owner, "viewer");
