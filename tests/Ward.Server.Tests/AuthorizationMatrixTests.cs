@@ -147,6 +147,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture wo
     {
         Assert.Equal(Columns.Split(' ').Length, world.Callers().Count);
         var mismatches = new List<string>();
+        var unlisted = new SortedSet<string>(StringComparer.Ordinal);
         var calls = 0;
         foreach (var row in Table)
         {
@@ -160,6 +161,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture wo
                     using var own = row.Key.EndsWith(" /api/v1/session", StringComparison.Ordinal) ? await world.SpareSessionAsync(caller) : null;
                     var reply = await Call(own ?? caller.Client, row.Method, row.Path, environment);
                     calls++;
+                    if (reply.Code is { } code && !Ward.Server.Api.ProblemCodes.All.Contains(code))
+                    {
+                        unlisted.Add($"{code} ({row.Key})");
+                    }
+
                     var ok = expectations[column] switch
                     {
                         "401" => reply.Status == 401 && reply.Code == "unauthenticated",
@@ -177,6 +183,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture wo
 
         Assert.True(calls > 400, $"only {calls} calls were made");
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {calls} calls answered against the table:\n{string.Join("\n", mismatches)}");
+        Assert.True(unlisted.Count == 0, $"answers carried codes that are not in ProblemCodes: {string.Join(", ", unlisted)}");
     }
 
     [Fact]

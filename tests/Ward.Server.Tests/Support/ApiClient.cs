@@ -165,6 +165,9 @@ internal static class ReplyAssertions
         if (code is not null)
         {
             Assert.True(reply.Code == code, $"expected the ProblemDetails code {code}, got {reply}");
+
+            // Codes are a contract: each one a test expects must be in the server's one list of them.
+            Assert.True(Ward.Server.Api.ProblemCodes.All.Contains(code), $"the code {code} is not in ProblemCodes");
         }
 
         return reply;
