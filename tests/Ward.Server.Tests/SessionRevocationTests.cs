@@ -70,8 +70,8 @@ public sealed class SessionRevocationTests(OwnedServer server) : IClassFixture<O
         var elsewhere = await _host.SignInAsync("rekeyed", WardHost.Password, totpSecret: admin.TotpSecret);
         await elsewhere.GetAsync("/api/v1/users").Expect(200);
 
-        var secret = (await admin.PostAsync("/api/v1/session/totp", new { code = await TotpCodes.NextAsync(admin.TotpSecret!, _host.Clock) }).Expect(200)).Json!["secret"]!.GetValue<string>();
-        await admin.PostAsync("/api/v1/session/totp/confirm", new { code = await TotpCodes.NextAsync(secret, _host.Clock) }).Expect(200);
+        var secret = (await admin.PostAsync("/api/v1/session/totp", new { code = await _host.NextCodeAsync(admin.TotpSecret!) }).Expect(200)).Json!["secret"]!.GetValue<string>();
+        await admin.PostAsync("/api/v1/session/totp/confirm", new { code = await _host.NextCodeAsync(secret) }).Expect(200);
 
         await elsewhere.GetAsync("/api/v1/users").Expect(401, "unauthenticated");
         await admin.RefreshCsrfAsync();

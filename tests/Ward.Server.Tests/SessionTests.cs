@@ -142,7 +142,7 @@ public sealed class ClockedSessionTests(ClockedServer server) : IClassFixture<Cl
             await client.PostAsync("/api/v1/session", new { userName = "codey", password = WardHost.Password, code = wrong }).Expect(401, "invalid_two_factor");
         }
 
-        await client.PostAsync("/api/v1/session", new { userName = "codey", password = WardHost.Password, code = await TotpCodes.NextAsync(admin.TotpSecret!, _clock) }).Expect(429, "sign_in_backoff");
+        await client.PostAsync("/api/v1/session", new { userName = "codey", password = WardHost.Password, code = await _host.NextCodeAsync(admin.TotpSecret!) }).Expect(429, "sign_in_backoff");
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public sealed class TwoFactorTests(OwnedServer server) : IClassFixture<OwnedServ
         var wrong = Totp.Code(secret, DateTimeOffset.UtcNow.AddMinutes(5));
         await client.PostAsync("/api/v1/session/totp/confirm", new { code = wrong }).Expect(400, "invalid_two_factor");
         await client.GetAsync("/api/v1/users").Expect(401, "unauthenticated");
-        await client.PostAsync("/api/v1/session/totp/confirm", new { code = await TotpCodes.NextAsync(secret, _host.Clock) }).Expect(200);
+        await client.PostAsync("/api/v1/session/totp/confirm", new { code = await _host.NextCodeAsync(secret) }).Expect(200);
         await client.GetAsync("/api/v1/users").Expect(200);
 
         // From now on the password alone is not enough.
@@ -252,7 +252,7 @@ public sealed class TwoFactorTests(OwnedServer server) : IClassFixture<OwnedServ
         await again.PostAsync("/api/v1/session", new { userName = "newadmin", password = WardHost.Password }).Expect(401, "two_factor_required");
         await again.PostAsync("/api/v1/session", new { userName = "newadmin", password = WardHost.Password, code = wrong }).Expect(401, "invalid_two_factor");
         await again.GetAsync("/api/v1/users").Expect(401, "unauthenticated");
-        var full = await again.PostAsync("/api/v1/session", new { userName = "newadmin", password = WardHost.Password, code = await TotpCodes.NextAsync(secret, _host.Clock) }).Expect(200);
+        var full = await again.PostAsync("/api/v1/session", new { userName = "newadmin", password = WardHost.Password, code = await _host.NextCodeAsync(secret) }).Expect(200);
         Assert.Equal("full", full.Json!["stage"]!.GetValue<string>());
         await again.GetAsync("/api/v1/users").Expect(200);
 
@@ -293,7 +293,7 @@ public sealed class TwoFactorTests(OwnedServer server) : IClassFixture<OwnedServ
         // The admin's second factor is untouched: signing in needs the same code as before.
         using var again = _host.Anonymous();
         await again.PostAsync("/api/v1/session", new { userName = "tokenadmin", password = WardHost.Password }).Expect(401, "two_factor_required");
-        await again.PostAsync("/api/v1/session", new { userName = "tokenadmin", password = WardHost.Password, code = await TotpCodes.NextAsync(admin.TotpSecret!, _host.Clock) }).Expect(200);
+        await again.PostAsync("/api/v1/session", new { userName = "tokenadmin", password = WardHost.Password, code = await _host.NextCodeAsync(admin.TotpSecret!) }).Expect(200);
     }
 }
 

@@ -33,23 +33,23 @@ public sealed class TwoFactorChangeTests(OwnedServer server) : IClassFixture<Own
         }
 
         // With the current code, an enrolment starts; until it is confirmed the old factor is the one that counts.
-        var started = await admin.PostAsync("/api/v1/session/totp", new { code = await TotpCodes.NextAsync(oldSecret, _host.Clock) }).Expect(200);
+        var started = await admin.PostAsync("/api/v1/session/totp", new { code = await _host.NextCodeAsync(oldSecret) }).Expect(200);
         var newSecret = started.Json!["secret"]!.GetValue<string>();
         Assert.NotEqual(oldSecret, newSecret);
         using (var thief = _host.Anonymous())
         {
             var answer = await thief.PostAsync("/api/v1/session", new { userName = "reenrol", password = WardHost.Password }).Expect(401, "two_factor_required");
             Assert.DoesNotContain("enroll", answer.Body, StringComparison.Ordinal);
-            await thief.PostAsync("/api/v1/session", new { userName = "reenrol", password = WardHost.Password, code = await TotpCodes.NextAsync(newSecret, _host.Clock) }).Expect(401, "invalid_two_factor");
+            await thief.PostAsync("/api/v1/session", new { userName = "reenrol", password = WardHost.Password, code = await _host.NextCodeAsync(newSecret) }).Expect(401, "invalid_two_factor");
         }
 
         await _host.SignInAsync("reenrol", WardHost.Password, totpSecret: oldSecret);
 
         // Confirming with a code of the new secret switches over: the old secret's codes stop working.
         await admin.RefreshCsrfAsync();
-        await admin.PostAsync("/api/v1/session/totp/confirm", new { code = await TotpCodes.NextAsync(newSecret, _host.Clock) }).Expect(200);
+        await admin.PostAsync("/api/v1/session/totp/confirm", new { code = await _host.NextCodeAsync(newSecret) }).Expect(200);
         using var later = _host.Anonymous();
-        await later.PostAsync("/api/v1/session", new { userName = "reenrol", password = WardHost.Password, code = await TotpCodes.NextAsync(oldSecret, _host.Clock) }).Expect(401, "invalid_two_factor");
+        await later.PostAsync("/api/v1/session", new { userName = "reenrol", password = WardHost.Password, code = await _host.NextCodeAsync(oldSecret) }).Expect(401, "invalid_two_factor");
         await _host.SignInAsync("reenrol", WardHost.Password, totpSecret: newSecret);
     }
 
@@ -58,7 +58,7 @@ public sealed class TwoFactorChangeTests(OwnedServer server) : IClassFixture<Own
     {
         // Finding 8: the same code again, within its window, is refused.
         var admin = await _host.UserWithRoleAsync(_owner, "replay", "admin");
-        var code = await TotpCodes.NextAsync(admin.TotpSecret!, _host.Clock);
+        var code = await _host.NextCodeAsync(admin.TotpSecret!);
         using var first = _host.Anonymous();
         await first.PostAsync("/api/v1/session", new { userName = "replay", password = WardHost.Password, code }).Expect(200);
         using var second = _host.Anonymous();
@@ -69,7 +69,7 @@ public sealed class TwoFactorChangeTests(OwnedServer server) : IClassFixture<Own
         await second.PostAsync("/api/v1/session", new { userName = "replay", password = WardHost.Password, code = earlier }).Expect(401, "invalid_two_factor");
 
         // The next code works.
-        await second.PostAsync("/api/v1/session", new { userName = "replay", password = WardHost.Password, code = await TotpCodes.NextAsync(admin.TotpSecret!, _host.Clock) }).Expect(200);
+        await second.PostAsync("/api/v1/session", new { userName = "replay", password = WardHost.Password, code = await _host.NextCodeAsync(admin.TotpSecret!) }).Expect(200);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class TwoFactorChangeTests(OwnedServer server) : IClassFixture<Own
         await client.PostAsync("/api/v1/session", new { userName = "confirmer", password = WardHost.Password }).Expect(200);
         await client.RefreshCsrfAsync();
         var secret = (await client.PostAsync("/api/v1/session/totp").Expect(200)).Json!["secret"]!.GetValue<string>();
-        var code = await TotpCodes.NextAsync(secret, _host.Clock);
+        var code = await _host.NextCodeAsync(secret);
         await client.PostAsync("/api/v1/session/totp/confirm", new { code }).Expect(200);
         using var again = _host.Anonymous();
         await again.PostAsync("/api/v1/session", new { userName = "confirmer", password = WardHost.Password, code }).Expect(401, "invalid_two_factor");
@@ -120,7 +120,7 @@ public sealed class TwoFactorChangeTests(OwnedServer server) : IClassFixture<Own
         // confirmation gives a fresh set and the old set stops working.
         await phoneLost.RefreshCsrfAsync();
         var secret = (await phoneLost.PostAsync("/api/v1/session/totp", new { recoveryCode = codes[1] }).Expect(200)).Json!["secret"]!.GetValue<string>();
-        var confirmed = await phoneLost.PostAsync("/api/v1/session/totp/confirm", new { code = await TotpCodes.NextAsync(secret, _host.Clock) }).Expect(200);
+        var confirmed = await phoneLost.PostAsync("/api/v1/session/totp/confirm", new { code = await _host.NextCodeAsync(secret) }).Expect(200);
         var fresh = confirmed.Json!["recoveryCodes"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
         Assert.Equal(10, fresh.Count);
         Assert.Empty(fresh.Intersect(codes));

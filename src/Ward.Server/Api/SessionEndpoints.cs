@@ -126,7 +126,7 @@ public static class SessionEndpoints
             {
                 await throttle.FailedAsync(keys, context.RequestAborted);
                 await audit.RecordAsync(context, name, "sign-in-failed", $"user {name}", after: new { reason = viaRecovery ? "wrong or used recovery code" : "wrong, expired or used two-factor code" });
-                return Problems.Of(StatusCodes.Status401Unauthorized, ProblemCodes.InvalidTwoFactor, viaRecovery ? "the recovery code is wrong or was used" : "the two-factor code is wrong, expired or was used already; wait for the next one");
+                return Problems.Of(StatusCodes.Status401Unauthorized, ProblemCodes.InvalidTwoFactor, viaRecovery ? "the recovery code is wrong or was used" : "the two-factor code is wrong or expired, or was used already; wait for the next one");
             }
 
             if (viaRecovery)

@@ -155,20 +155,24 @@ internal sealed class WardHost : IAsyncDisposable
         client.UserName = userName;
         client.Password = password;
         client.TotpSecret = totpSecret ?? client.TotpSecret;
-        var code = client.TotpSecret is { } secret ? await TotpCodes.NextAsync(secret, Clock) : null;
+        var code = client.TotpSecret is { } secret ? await NextCodeAsync(secret) : null;
         var signedIn = await client.PostAsync("/api/v1/session", new { userName, password, code }).Expect(200);
         if (signedIn.Json!["stage"]!.GetValue<string>() == "enroll")
         {
             await client.RefreshCsrfAsync();
             var enrolment = await client.PostAsync("/api/v1/session/totp").Expect(200);
             client.TotpSecret = enrolment.Json!["secret"]!.GetValue<string>();
-            var confirmed = await client.PostAsync("/api/v1/session/totp/confirm", new { code = await TotpCodes.NextAsync(client.TotpSecret, Clock) }).Expect(200);
+            var confirmed = await client.PostAsync("/api/v1/session/totp/confirm", new { code = await NextCodeAsync(client.TotpSecret) }).Expect(200);
             client.RecoveryCodes = confirmed.Json?["recoveryCodes"]?.AsArray().Select(c => c!.GetValue<string>()).ToList() ?? [];
         }
 
         await client.RefreshCsrfAsync();
         return client;
     }
+
+    /// <summary>The next unused code of a TOTP secret by this server's clock (a fake clock is moved on when the steps are used up).</summary>
+    public Task<string> NextCodeAsync(string secret) =>
+        TotpCodes.NextAsync(secret, Clock, Clock is Microsoft.Extensions.Time.Testing.FakeTimeProvider fake ? fake.Advance : null);
 
     /// <summary>Creates a user (as an admin or owner session) and returns its id.</summary>
     public static async Task<Guid> CreateUserAsync(ApiClient admin, string userName, string password = Password)

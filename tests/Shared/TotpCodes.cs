@@ -1,12 +1,11 @@
-using Microsoft.Extensions.Time.Testing;
 using Ward.Server.Auth;
 
-namespace Ward.Server.Tests.Support;
+namespace Ward.Testing;
 
 /// <summary>
 /// Two-factor codes as an authenticator gives them to a person who signs in again and again: the server accepts each
 /// 30-second step once, so a test that signs the same user in twice takes the next unused step, waiting (or moving a
-/// fake clock) when the three steps the server accepts are used up.
+/// fake clock, through <c>moveClock</c>) when the three steps the server accepts are used up.
 /// </summary>
 internal static class TotpCodes
 {
@@ -14,11 +13,11 @@ internal static class TotpCodes
     private static readonly Dictionary<string, long> LastUsed = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
 
-    public static async Task<string> NextAsync(string secret, TimeProvider clock)
+    public static async Task<string> NextAsync(string secret, TimeProvider? clock = null, Action<TimeSpan>? moveClock = null)
     {
         while (true)
         {
-            var now = clock.GetUtcNow().ToUnixTimeSeconds();
+            var now = (clock ?? TimeProvider.System).GetUtcNow().ToUnixTimeSeconds();
             var current = now / Step;
 
             // The step before is accepted too, but only early in the current one: near its end the server's clock may
@@ -34,9 +33,9 @@ internal static class TotpCodes
                 }
             }
 
-            if (clock is FakeTimeProvider fake)
+            if (moveClock is not null)
             {
-                fake.Advance(TimeSpan.FromSeconds(Step));
+                moveClock(TimeSpan.FromSeconds(Step));
             }
             else
             {
