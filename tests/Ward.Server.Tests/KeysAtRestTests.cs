@@ -225,4 +225,31 @@ public sealed class KeysAtRestTests
         await using var db = host.Store.CreateContext();
         return (await db.Secrets.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).ContentHash;
     }
+
+    [Fact]
+    public async Task A_key_file_inside_the_data_folder_is_refused()
+    {
+        var data = Directory.CreateTempSubdirectory("ward-server-tests-");
+        try
+        {
+            var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => WardHost.StartAsync(new HostOptions { DataDirectory = data.FullName, KeyFile = Path.Combine(data.FullName, "ward.key") }));
+            Assert.StartsWith("Ward:KeyFile", Assert.Single(refused.Failures), StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(data.FullName, "ward.key")));
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Passwords_are_stored_only_as_slow_salted_hashes()
+    {
+        await using var host = await WardHost.StartAsync();
+        await host.CreateOwnerAsync();
+        await using var db = host.Store.CreateContext();
+        var stored = (await db.Users.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).PasswordHash;
+        Assert.Matches("^pbkdf2-sha512\\$210000\\$[A-Za-z0-9+/=]{24}\\$[A-Za-z0-9+/=]{44}$", stored);
+        Assert.DoesNotContain(WardHost.Password, stored, StringComparison.Ordinal);
+    }
 }

@@ -90,16 +90,31 @@ public class OwnedServer : IAsyncLifetime
 
     internal string OwnerSecret { get; private set; } = "";
 
+    private ApiClient? _owner;
+
     private protected virtual HostOptions Options => new();
 
     public async ValueTask InitializeAsync()
     {
         Host = await WardHost.StartAsync(Options);
-        OwnerSecret = (await Host.CreateOwnerAsync()).TotpSecret!;
+        _owner = await Host.CreateOwnerAsync();
+        OwnerSecret = _owner.TotpSecret!;
     }
 
-    /// <summary>A fresh owner session (a test may have moved the clock past the last one's idle timeout).</summary>
-    internal Task<ApiClient> OwnerAsync() => Host.SignInAsync("owner", WardHost.Password, totpSecret: OwnerSecret);
+    /// <summary>
+    /// The owner's session: the one from before while it lasts, else a new one (a test may have moved the clock past its
+    /// idle timeout). Signing in anew for every test would use up the owner's TOTP steps, each accepted once.
+    /// </summary>
+    internal async Task<ApiClient> OwnerAsync()
+    {
+        if (_owner is not null && (await _owner.GetAsync("/api/v1/session")).Json?["signedIn"]?.GetValue<bool>() == true)
+        {
+            await _owner.RefreshCsrfAsync();
+            return _owner;
+        }
+
+        return _owner = await Host.SignInAsync("owner", WardHost.Password, totpSecret: OwnerSecret);
+    }
 
     public async ValueTask DisposeAsync()
     {

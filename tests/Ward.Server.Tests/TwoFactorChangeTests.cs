@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Ward.Server.Auth;
 using Ward.Server.Tests.Support;
 
@@ -126,5 +127,47 @@ public sealed class TwoFactorChangeTests(OwnedServer server) : IClassFixture<Own
         Assert.Empty(fresh.Intersect(codes));
         await replay.PostAsync("/api/v1/session", new { userName = "recoverer", password = WardHost.Password, recoveryCode = codes[2] }).Expect(401, "invalid_two_factor");
         await replay.PostAsync("/api/v1/session", new { userName = "recoverer", password = WardHost.Password, recoveryCode = fresh[0] }).Expect(200);
+    }
+
+    [Fact]
+    public async Task An_admin_resets_a_lost_second_factor_and_the_users_sessions_end()
+    {
+        await _host.UserWithRoleAsync(_owner, "lostphone", "deployer");
+        var id = (await _owner.GetAsync("/api/v1/users").Expect(200)).Json!.AsArray().Single(u => u!["userName"]!.GetValue<string>() == "lostphone")!["id"]!.GetValue<Guid>();
+        var admin = await _host.UserWithRoleAsync(_owner, "helpdesk", "admin");
+        await WardHost.GrantAsync(_owner, id, "admin");
+        var lost = await _host.SignInAsync("lostphone", WardHost.Password);
+        Assert.NotNull(lost.TotpSecret);
+
+        await admin.PutAsync($"/api/v1/users/{id}", new { resetTwoFactor = true, version = await WardHost.UserVersionAsync(admin, id) }).Expect(200);
+        await lost.GetAsync("/api/v1/users").Expect(401, "unauthenticated");
+
+        // Their next sign-in enrols a new authenticator, as at the first one.
+        using var again = _host.Anonymous();
+        Assert.Equal("enroll", (await again.PostAsync("/api/v1/session", new { userName = "lostphone", password = WardHost.Password }).Expect(200)).Json!["stage"]!.GetValue<string>());
+
+        // An admin cannot reset an owner's.
+        var ownerId = (await _owner.GetAsync("/api/v1/users").Expect(200)).Json!.AsArray().Single(u => u!["userName"]!.GetValue<string>() == "owner")!["id"]!.GetValue<Guid>();
+        await admin.PutAsync($"/api/v1/users/{ownerId}", new { resetTwoFactor = true, version = await WardHost.UserVersionAsync(admin, ownerId) }).Expect(403, "forbidden");
+    }
+
+    [Fact]
+    public async Task The_way_back_for_a_sole_owner_who_lost_both_factors_is_the_statement_in_docs_security()
+    {
+        // docs/security.md gives this statement, run against the store by whoever runs the server.
+        var statement = File.ReadAllText(Repository.PathOf("docs", "security.md"));
+        var sql = System.Text.RegularExpressions.Regex.Match(statement, "```sql\n(?<sql>.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups["sql"].Value;
+        Assert.Contains("UPDATE \"Users\"", sql, StringComparison.Ordinal);
+
+        await using var host = await WardHost.StartAsync();
+        var owner = await host.CreateOwnerAsync("soleowner");
+        await using (var db = host.Store.CreateContext())
+        {
+            await db.Database.ExecuteSqlRawAsync(sql.Replace("'owner'", "'soleowner'", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        }
+
+        await owner.GetAsync("/api/v1/users").Expect(401, "unauthenticated");
+        using var again = host.Anonymous();
+        Assert.Equal("enroll", (await again.PostAsync("/api/v1/session", new { userName = "soleowner", password = WardHost.Password }).Expect(200)).Json!["stage"]!.GetValue<string>());
     }
 }
