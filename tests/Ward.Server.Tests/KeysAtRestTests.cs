@@ -54,125 +54,91 @@ public sealed class KeysAtRestTests
         await owner.PutAsync("/api/v1/environments/vault/secrets/token", new { value = "a value worth stealing" }).Expect(200);
 
         // The thief has the database file and Ward's code, not the key file.
-        var stolen = Directory.CreateTempSubdirectory("ward-stolen-");
-        try
+        using var stolen = new Folder();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.EnumerateFiles(host.DataDirectory, "ward.db*"))
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var file in Directory.EnumerateFiles(host.DataDirectory, "ward.db*"))
-            {
-                File.Copy(file, Path.Combine(stolen.FullName, Path.GetFileName(file)));
-            }
-
-            var copy = new Ward.Store.StoreOptions { DataDirectory = stolen.FullName };
-            string protectedSecret, protectedTotp;
-            await using (var db = copy.CreateContext())
-            {
-                protectedSecret = (await db.Secrets.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).ProtectedValue;
-                protectedTotp = (await db.Users.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).TotpSecret!;
-            }
-
-            var services = new ServiceCollection();
-            services.AddLogging();
-            services.AddDbContext<KeyContext>(o => KeyContext.Configure(o, copy));
-            services.AddDataProtection().SetApplicationName("ward").PersistKeysToDbContext<KeyContext>().DisableAutomaticKeyGeneration();
-            await using var provider = services.BuildServiceProvider();
-            var protection = provider.GetRequiredService<IDataProtectionProvider>();
-            Assert.ThrowsAny<CryptographicException>(() => protection.CreateProtector("Ward.Secrets.v1").Unprotect(protectedSecret));
-            Assert.ThrowsAny<CryptographicException>(() => protection.CreateProtector("Ward.Totp.v1").Unprotect(protectedTotp));
-
-            // The values are in the copy, encrypted: the server itself decrypts them with its key file.
-            Assert.Equal("a value worth stealing", Encoding.UTF8.GetString(host.App.Services.GetRequiredService<SecretVault>().Unprotect(protectedSecret)));
+            File.Copy(file, Path.Combine(stolen.Path, Path.GetFileName(file)));
         }
-        finally
+
+        var copy = new Ward.Store.StoreOptions { DataDirectory = stolen.Path };
+        string protectedSecret, protectedTotp;
+        await using (var db = copy.CreateContext())
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            stolen.Delete(recursive: true);
+            protectedSecret = (await db.Secrets.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).ProtectedValue;
+            protectedTotp = (await db.Users.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).TotpSecret!;
         }
+
+        await using var provider = KeyRingWithoutKeyFile(copy, makeKeys: false);
+        var protection = provider.GetRequiredService<IDataProtectionProvider>();
+        Assert.ThrowsAny<CryptographicException>(() => protection.CreateProtector("Ward.Secrets.v1").Unprotect(protectedSecret));
+        Assert.ThrowsAny<CryptographicException>(() => protection.CreateProtector("Ward.Totp.v1").Unprotect(protectedTotp));
+
+        // The values are in the copy, encrypted: the server itself decrypts them with its key file.
+        Assert.Equal("a value worth stealing", Encoding.UTF8.GetString(host.App.Services.GetRequiredService<SecretVault>().Unprotect(protectedSecret)));
     }
 
     [Fact]
     public async Task A_key_ring_stored_in_clear_by_an_earlier_version_is_encrypted_at_start_and_still_decrypts()
     {
-        var data = Directory.CreateTempSubdirectory("ward-server-tests-");
-        try
+        using var data = new Folder();
+
+        // What an earlier Ward left: a key ring in clear in the store, and a secret encrypted with it.
+        var store = new Ward.Store.StoreOptions { DataDirectory = data.Path };
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
+        string earlier;
+        await using (var provider = KeyRingWithoutKeyFile(store, makeKeys: true))
         {
-            // What an earlier Ward left: a key ring in clear in the store, and a secret encrypted with it.
-            var store = new Ward.Store.StoreOptions { DataDirectory = data.FullName };
-            await store.MigrateAsync(TestContext.Current.CancellationToken);
-            var services = new ServiceCollection();
-            services.AddLogging();
-            services.AddDbContext<KeyContext>(o => KeyContext.Configure(o, store));
-            services.AddDataProtection().SetApplicationName("ward").PersistKeysToDbContext<KeyContext>();
-            string earlier;
-            await using (var provider = services.BuildServiceProvider())
-            {
-                earlier = provider.GetRequiredService<IDataProtectionProvider>().CreateProtector("Ward.Secrets.v1").Protect("kept from before");
-            }
-
-            await using (var db = store.CreateContext())
-            {
-                Assert.Contains("masterKey", (await db.DataProtectionKeys.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).Xml, StringComparison.Ordinal);
-            }
-
-            await using var host = await WardHost.StartAsync(new HostOptions { DataDirectory = data.FullName });
-            await using (var db = store.CreateContext())
-            {
-                var xml = (await db.DataProtectionKeys.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).Xml;
-                Assert.DoesNotContain("masterKey", xml, StringComparison.Ordinal);
-                Assert.Contains("encryptedSecret", xml, StringComparison.Ordinal);
-            }
-
-            Assert.Equal("kept from before", Encoding.UTF8.GetString(host.App.Services.GetRequiredService<SecretVault>().Unprotect(earlier)));
+            earlier = provider.GetRequiredService<IDataProtectionProvider>().CreateProtector("Ward.Secrets.v1").Protect("kept from before");
         }
-        finally
+
+        await using (var db = store.CreateContext())
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            File.Delete(WardHost.DefaultKeyFile(data.FullName));
-            data.Delete(recursive: true);
+            Assert.Contains("masterKey", (await db.DataProtectionKeys.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).Xml, StringComparison.Ordinal);
         }
+
+        await using var host = await WardHost.StartAsync(new HostOptions { DataDirectory = data.Path });
+        await using (var db = store.CreateContext())
+        {
+            var xml = (await db.DataProtectionKeys.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).Xml;
+            Assert.DoesNotContain("masterKey", xml, StringComparison.Ordinal);
+            Assert.Contains("encryptedSecret", xml, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("kept from before", Encoding.UTF8.GetString(host.App.Services.GetRequiredService<SecretVault>().Unprotect(earlier)));
     }
 
     [Fact]
     public async Task A_server_without_the_right_key_file_refuses_to_start_naming_the_setting()
     {
-        var data = Directory.CreateTempSubdirectory("ward-server-tests-");
-        var elsewhere = Directory.CreateTempSubdirectory("ward-server-tests-keys-");
-        try
+        using var data = new Folder();
+        using var elsewhere = new Folder();
+        await using (var first = await WardHost.StartAsync(new HostOptions { DataDirectory = data.Path }))
         {
-            await using (var first = await WardHost.StartAsync(new HostOptions { DataDirectory = data.FullName }))
-            {
-                await first.CreateOwnerAsync();
-            }
-
-            // Missing: the server does not make a new key that cannot read the store's key ring.
-            var missing = Path.Combine(elsewhere.FullName, "missing.key");
-            var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => WardHost.StartAsync(new HostOptions { DataDirectory = data.FullName, KeyFile = missing }));
-            Assert.StartsWith("Ward:KeyFile", Assert.Single(refused.Failures), StringComparison.Ordinal);
-            Assert.False(File.Exists(missing));
-
-            // Another installation's key.
-            var other = Path.Combine(elsewhere.FullName, "other.key");
-            await File.WriteAllBytesAsync(other, RandomNumberGenerator.GetBytes(32), TestContext.Current.CancellationToken);
-            File.SetUnixFileMode(other, OwnerReadWrite);
-            refused = await Assert.ThrowsAsync<OptionsValidationException>(() => WardHost.StartAsync(new HostOptions { DataDirectory = data.FullName, KeyFile = other }));
-            Assert.StartsWith("Ward:KeyFile", Assert.Single(refused.Failures), StringComparison.Ordinal);
-
-            // The right key, readable by others: refused until its mode is fixed.
-            var right = WardHost.DefaultKeyFile(data.FullName);
-            File.SetUnixFileMode(right, OwnerReadWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-            refused = await Assert.ThrowsAsync<OptionsValidationException>(() => WardHost.StartAsync(new HostOptions { DataDirectory = data.FullName }));
-            Assert.StartsWith("Ward:KeyFile", Assert.Single(refused.Failures), StringComparison.Ordinal);
-            Assert.Contains("chmod 600", refused.Failures.Single(), StringComparison.Ordinal);
-            File.SetUnixFileMode(right, OwnerReadWrite);
-            await using var again = await WardHost.StartAsync(new HostOptions { DataDirectory = data.FullName });
+            await first.CreateOwnerAsync();
         }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            File.Delete(WardHost.DefaultKeyFile(data.FullName));
-            data.Delete(recursive: true);
-            elsewhere.Delete(recursive: true);
-        }
+
+        // Missing: the server does not make a new key that cannot read the store's key ring.
+        var missing = Path.Combine(elsewhere.Path, "missing.key");
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => WardHost.StartAsync(new HostOptions { DataDirectory = data.Path, KeyFile = missing }));
+        Assert.StartsWith("Ward:KeyFile", Assert.Single(refused.Failures), StringComparison.Ordinal);
+        Assert.False(File.Exists(missing));
+
+        // Another installation's key.
+        var other = Path.Combine(elsewhere.Path, "other.key");
+        await File.WriteAllBytesAsync(other, RandomNumberGenerator.GetBytes(32), TestContext.Current.CancellationToken);
+        File.SetUnixFileMode(other, OwnerReadWrite);
+        refused = await Assert.ThrowsAsync<OptionsValidationException>(() => WardHost.StartAsync(new HostOptions { DataDirectory = data.Path, KeyFile = other }));
+        Assert.StartsWith("Ward:KeyFile", Assert.Single(refused.Failures), StringComparison.Ordinal);
+
+        // The right key, readable by others: refused until its mode is fixed.
+        var right = WardHost.DefaultKeyFile(data.Path);
+        File.SetUnixFileMode(right, OwnerReadWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        refused = await Assert.ThrowsAsync<OptionsValidationException>(() => WardHost.StartAsync(new HostOptions { DataDirectory = data.Path }));
+        Assert.StartsWith("Ward:KeyFile", Assert.Single(refused.Failures), StringComparison.Ordinal);
+        Assert.Contains("chmod 600", refused.Failures.Single(), StringComparison.Ordinal);
+        File.SetUnixFileMode(right, OwnerReadWrite);
+        await using var again = await WardHost.StartAsync(new HostOptions { DataDirectory = data.Path });
     }
 
     [Fact]
@@ -180,38 +146,29 @@ public sealed class KeysAtRestTests
     {
         // Finding 9: names and fingerprints carried a plain SHA-256 of the value, so weak values could be guessed.
         var plain = Convert.ToHexStringLower(SHA256.HashData("Winter2026"u8))[..10];
-        var data = Directory.CreateTempSubdirectory("ward-server-tests-");
-        try
+        using var data = new Folder();
+        string first, again, other, ownerSecret;
+        await using (var host = await WardHost.StartAsync(new HostOptions { DataDirectory = data.Path }))
         {
-            string first, again, other, ownerSecret;
-            await using (var host = await WardHost.StartAsync(new HostOptions { DataDirectory = data.FullName }))
-            {
-                var owner = await host.CreateOwnerAsync();
-                ownerSecret = owner.TotpSecret!;
-                first = await FingerprintAsync(host, owner);
-            }
-
-            await using (var host = await WardHost.StartAsync(new HostOptions { DataDirectory = data.FullName }))
-            {
-                again = await FingerprintAsync(host, await host.SignInAsync("owner", WardHost.Password, totpSecret: ownerSecret), register: false);
-            }
-
-            await using (var host = await WardHost.StartAsync())
-            {
-                other = await FingerprintAsync(host, await host.CreateOwnerAsync());
-            }
-
-            Assert.Equal(first, again);
-            Assert.NotEqual(first, other);
-            Assert.DoesNotContain(plain, first, StringComparison.Ordinal);
-            Assert.DoesNotContain(plain, other, StringComparison.Ordinal);
+            var owner = await host.CreateOwnerAsync();
+            ownerSecret = owner.TotpSecret!;
+            first = await FingerprintAsync(host, owner);
         }
-        finally
+
+        await using (var host = await WardHost.StartAsync(new HostOptions { DataDirectory = data.Path }))
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            File.Delete(WardHost.DefaultKeyFile(data.FullName));
-            data.Delete(recursive: true);
+            again = await FingerprintAsync(host, await host.SignInAsync("owner", WardHost.Password, totpSecret: ownerSecret), register: false);
         }
+
+        await using (var host = await WardHost.StartAsync())
+        {
+            other = await FingerprintAsync(host, await host.CreateOwnerAsync());
+        }
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        Assert.DoesNotContain(plain, first, StringComparison.Ordinal);
+        Assert.DoesNotContain(plain, other, StringComparison.Ordinal);
     }
 
     private static async Task<string> FingerprintAsync(WardHost host, ApiClient owner, bool register = true)
@@ -229,17 +186,10 @@ public sealed class KeysAtRestTests
     [Fact]
     public async Task A_key_file_inside_the_data_folder_is_refused()
     {
-        var data = Directory.CreateTempSubdirectory("ward-server-tests-");
-        try
-        {
-            var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => WardHost.StartAsync(new HostOptions { DataDirectory = data.FullName, KeyFile = Path.Combine(data.FullName, "ward.key") }));
-            Assert.StartsWith("Ward:KeyFile", Assert.Single(refused.Failures), StringComparison.Ordinal);
-            Assert.False(File.Exists(Path.Combine(data.FullName, "ward.key")));
-        }
-        finally
-        {
-            data.Delete(recursive: true);
-        }
+        using var data = new Folder();
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => WardHost.StartAsync(new HostOptions { DataDirectory = data.Path, KeyFile = Path.Combine(data.Path, "ward.key") }));
+        Assert.StartsWith("Ward:KeyFile", Assert.Single(refused.Failures), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(data.Path, "ward.key")));
     }
 
     [Fact]
@@ -251,5 +201,33 @@ public sealed class KeysAtRestTests
         var stored = (await db.Users.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).PasswordHash;
         Assert.Matches("^pbkdf2-sha512\\$210000\\$[A-Za-z0-9+/=]{24}\\$[A-Za-z0-9+/=]{44}$", stored);
         Assert.DoesNotContain(WardHost.Password, stored, StringComparison.Ordinal);
+    }
+
+    /// <summary>The framework's data protection on a store, as code without Ward's key file sees it.</summary>
+    private static ServiceProvider KeyRingWithoutKeyFile(Ward.Store.StoreOptions store, bool makeKeys)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDbContext<KeyContext>(o => KeyContext.Configure(o, store));
+        var protection = services.AddDataProtection().SetApplicationName("ward").PersistKeysToDbContext<KeyContext>();
+        if (!makeKeys)
+        {
+            protection.DisableAutomaticKeyGeneration();
+        }
+
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>A folder of the test's own, removed at the end with the key file a server made beside it.</summary>
+    private sealed class Folder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("ward-server-tests-").FullName;
+
+        public void Dispose()
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(WardHost.DefaultKeyFile(Path));
+            Directory.Delete(Path, recursive: true);
+        }
     }
 }
