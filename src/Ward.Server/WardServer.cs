@@ -168,7 +168,13 @@ public static partial class WardServer
 
         var app = builder.Build();
         app.Use(RequestGuards.SecurityHeadersAsync);
-        app.UseExceptionHandler(error => error.Run(RequestGuards.FailureAsync));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = RequestGuards.FailureAsync,
+
+            // A request the endpoint could not read is the caller's mistake, answered with a 400, not a server error to log.
+            SuppressDiagnosticsCallback = failure => failure.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages(RequestGuards.EmptyErrorAsync);
         app.Use(RequestGuards.TargetAsync);
         app.UseRateLimiter();
