@@ -238,7 +238,7 @@ public static class SessionEndpoints
     /// Confirms the pending secret with a code from it: it becomes the factor in use, the user's other sessions end, this
     /// one continues as a new session, and a new set of recovery codes replaces the old, shown this once.
     /// </summary>
-    private static async Task<IResult> ConfirmAsync(TotpConfirmRequest request, HttpContext context, StoreOptions store, SecondFactor secondFactor, SessionStore sessions, PrincipalCache cache, AuditLog audit)
+    private static async Task<IResult> ConfirmAsync(TotpConfirmRequest request, HttpContext context, StoreOptions store, SecondFactor secondFactor, SessionStore sessions, KnownDevices devices, PrincipalCache cache, AuditLog audit)
     {
         if (await SessionUserAsync(context, store) is not { PendingTotpSecret: not null } user)
         {
@@ -268,6 +268,7 @@ public static class SessionEndpoints
 
         await sessions.EndAllAsync(user.Id, context.RequestAborted);
         await sessions.StartAsync(context, user, SessionStore.FullStage);
+        devices.Remember(context, user.UserName);
         cache.Forget(user.Id);
         await audit.RecordAsync(context, user.UserName, "two-factor-enrolled", $"user {user.UserName}");
         return Results.Ok(new { user = user.UserName, stage = SessionStore.FullStage, twoFactor = true, recoveryCodes, note = "keep the recovery codes somewhere safe: this is the only time they are shown" });
