@@ -59,7 +59,7 @@ public static class RequestGuards
         var path = target.Split('?', 2)[0];
         foreach (var segment in path.Split('/'))
         {
-            if (segment.Length is > 0 and <= 9 && Uri.UnescapeDataString(segment) is "." or "..")
+            if (Uri.UnescapeDataString(segment) is "." or "..")
             {
                 await Problems.BadRequest(ProblemCodes.InvalidPath, "a path may not have '.' or '..' segments, plain or percent-encoded").ExecuteAsync(context);
                 return;
