@@ -22,8 +22,8 @@ public static class ConsoleFiles
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/", () => Serve("index.html")).ExcludeFromDescription();
-        app.MapGet("/assets/{*file}", (string file) => Serve(file)).ExcludeFromDescription();
+        app.MapGet("/", () => Serve("index.html")).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/assets/{*file}", (string file) => Serve(file)).ExcludeFromDescription().AllowAnonymous();
     }
 
     private static IResult Serve(string file)

@@ -7,8 +7,18 @@ public sealed class ServerOptions
 {
     public const string Section = "Ward";
 
-    /// <summary>Where the SQLite store and the data protection keys live.</summary>
+    /// <summary>Where the SQLite store lives (made 0700, the database 0600).</summary>
     public string DataDirectory { get; set; } = "/var/lib/ward/data";
+
+    /// <summary>
+    /// The installation's key file, which encrypts the key ring in the store: outside the data folder, mode 0600, made at
+    /// first start when missing. Empty: beside the data folder, named after it (/var/lib/ward/data.key). Every replica of
+    /// one PostgreSQL store needs a copy of the same file.
+    /// </summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>The address clients reach the server at, for the OpenAPI document's servers entry; empty: none is given (never the request's Host header).</summary>
+    public string? PublicUrl { get; set; }
 
     /// <summary>"sqlite" (default) or "postgres".</summary>
     public string StoreProvider { get; set; } = "sqlite";
@@ -22,9 +32,13 @@ public sealed class ServerOptions
     /// <summary>A console session ends after this long without activity.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Failed sign-ins before an account is locked.</summary>
+    /// <summary>
+    /// Failed sign-ins for one user name from one address (or device) before each further failure holds that address
+    /// back, for twice as long each time; ten times as many across names hold an address back. Nothing is ever locked.
+    /// </summary>
     public int LockoutThreshold { get; set; } = 5;
 
+    /// <summary>The longest an address is held back after failed sign-ins.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Sign-in attempts allowed per client address per minute.</summary>
@@ -112,6 +126,17 @@ public sealed class ServerOptionsValidator(IConfiguration? configuration = null)
             failures.Add("Ward:DataDirectory must name a folder for the SQLite store");
         }
 
+        if (KeyFileProblem(options) is { } keyFileProblem)
+        {
+            failures.Add($"Ward:KeyFile {keyFileProblem}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.PublicUrl) &&
+            !(Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var publicUrl) && publicUrl.Scheme is "http" or "https" && string.IsNullOrEmpty(publicUrl.Query)))
+        {
+            failures.Add($"Ward:PublicUrl is '{options.PublicUrl}'; give the address clients use, such as https://ward.example.org/");
+        }
+
         if (options.IdleTimeout < TimeSpan.FromMinutes(1) || options.IdleTimeout > TimeSpan.FromDays(1))
         {
             failures.Add($"Ward:IdleTimeout is {options.IdleTimeout}; allowed is 00:01:00 to 1.00:00:00");
@@ -138,6 +163,20 @@ public sealed class ServerOptionsValidator(IConfiguration? configuration = null)
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Why the key file setting cannot work, or null: it must not lie inside the data folder, whose copies it would travel with.</summary>
+    private static string? KeyFileProblem(ServerOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.KeyFile) || string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            return null;
+        }
+
+        var data = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDirectory)) + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(options.KeyFile).StartsWith(data, StringComparison.Ordinal)
+            ? $"is '{options.KeyFile}', inside Ward:DataDirectory; keep it outside, so that a copy or backup of the data folder does not carry the key to its secrets"
+            : null;
     }
 
     /// <summary>Why Kestrel could not listen on an address, or null when it can.</summary>

@@ -1,9 +1,10 @@
+using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,11 @@ public static partial class WardServer
         // The slim builder leaves HTTPS out; without this, --urls https://... fails at start whatever certificate
         // Kestrel is given (Kestrel:Certificates:Default:Path and friends).
         builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = RequestGuards.MaxBodyBytes;
+            kestrel.Limits.MaxRequestLineSize = RequestGuards.MaxRequestLineLength;
+        });
         builder.Configuration.AddEnvironmentVariables("WARD_SERVER_");
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
         {
@@ -52,6 +58,11 @@ public static partial class WardServer
             return new StoreOptions { Provider = options.StoreProvider, DataDirectory = options.DataDirectory, ConnectionString = options.StoreConnectionString };
         });
         services.AddSingleton<PrincipalCache>();
+        services.AddSingleton<InstallationKey>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<KnownDevices>();
+        services.AddSingleton<SecondFactor>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SecretVault>();
         services.AddSingleton<SetupState>();
@@ -62,8 +73,13 @@ public static partial class WardServer
         services.AddSingleton<StatusCache>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusCache>());
         services.AddDataProtection().SetApplicationName("ward").PersistKeysToDbContext<KeyContext>();
+        services.AddOptions<KeyManagementOptions>().Configure<InstallationKey>((keys, installation) => keys.XmlEncryptor = new KeyRingEncryptor(installation));
         services.AddDbContext<KeyContext>((sp, db) => KeyContext.Configure(db, sp.GetRequiredService<StoreOptions>()));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNameCaseInsensitive = true);
+
+        // A body or query the endpoint cannot read throws, so the exception handler answers with a ProblemDetails (the
+        // framework's own answer is an empty 400).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddAntiforgery(o =>
         {
@@ -91,6 +107,7 @@ public static partial class WardServer
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<SessionStore>().ValidateAsync(context);
                 o.Events.OnRedirectToLogin = context =>
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -114,17 +131,24 @@ public static partial class WardServer
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
 
             // Refusals are ProblemDetails with a code like every other API error (the limiter's default is an empty body).
-            o.OnRejected = (rejected, _) => new ValueTask(Problems.Of(StatusCodes.Status429TooManyRequests, "rate_limited", "too many sign-in attempts from this address; wait a minute and try again")
+            o.OnRejected = (rejected, _) => new ValueTask(Problems.Of(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "too many sign-in attempts from this address; wait a minute and try again")
                 .ExecuteAsync(rejected.HttpContext));
             o.AddPolicy("sign-in", context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ClientAddress.Of(context),
                 _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = context.RequestServices.GetRequiredService<IOptions<ServerOptions>>().Value.SignInAttemptsPerMinute,
                     Window = TimeSpan.FromMinutes(1),
                 }));
         });
-        services.AddOpenApi("v1", o => o.AddOperationTransformer((operation, context, _) =>
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, context, _) =>
+        {
+            // The address clients use comes from the settings: taken from the request, a Host header could point the
+            // document (and clients generated from it) anywhere.
+            var url = context.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value.PublicUrl;
+            document.Servers = string.IsNullOrWhiteSpace(url) ? [] : [new Microsoft.OpenApi.OpenApiServer { Url = url }];
+            return Task.CompletedTask;
+        }).AddOperationTransformer((operation, context, _) =>
         {
             // The least role each endpoint needs, for clients and for the authorization matrix tests.
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredRole>().FirstOrDefault() is { } role)
@@ -144,32 +168,25 @@ public static partial class WardServer
         }));
 
         var app = builder.Build();
-        app.UseExceptionHandler(error => error.Run(async context =>
+        app.Use(RequestGuards.SecurityHeadersAsync);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var result = failure switch
-            {
-                BadHttpRequestException bad => Problems.BadRequest("invalid_request", bad.Message),
-                DbUpdateConcurrencyException => Problems.Conflict("stale_version", "the object changed since you read it; read it again and retry"),
-                not null when EngineProblems.Of(failure) is { } problem => problem,
-                _ => Problems.Of(StatusCodes.Status500InternalServerError, "internal_error", "an internal error happened; it is in the server's log"),
-            };
-            await result.ExecuteAsync(context);
-        }));
-        app.Use(async (context, next) =>
-        {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.XFrameOptions = "DENY";
-            await next();
+            ExceptionHandler = RequestGuards.FailureAsync,
+
+            // A request the endpoint could not read is the caller's mistake, answered with a 400, not a server error to log.
+            SuppressDiagnosticsCallback = failure => failure.Exception is BadHttpRequestException,
         });
+        app.UseStatusCodePages(RequestGuards.EmptyErrorAsync);
+        app.Use(RequestGuards.TargetAsync);
         app.UseRateLimiter();
         app.UseAuthentication();
         app.Use(CheckCsrfAsync);
 
-        var api = app.MapGroup("/api/v1");
+        // Who may call the endpoint is settled here, before it reads a byte of the body.
+        app.Use(Access.CheckAsync);
+        app.Use(RequestGuards.BodyLimitAsync);
+
+        var api = app.MapGroup("/api/v1").CheckRequests();
         api.MapGet("/health", () => Results.Ok(new { status = "ok" })).WithSummary("Liveness").AllowAnonymous();
         SessionEndpoints.Map(api);
         EnvironmentEndpoints.Map(api);
@@ -213,12 +230,6 @@ public static partial class WardServer
         try
         {
             await store.MigrateAsync(cancellationToken);
-            await using var db = store.CreateContext();
-            if (!await db.Users.AnyAsync(cancellationToken))
-            {
-                var code = app.Services.GetRequiredService<SetupState>().Begin();
-                LogSetup(app.Logger, code);
-            }
         }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException { InnerException: System.Data.Common.DbException })
         {
@@ -226,6 +237,49 @@ public static partial class WardServer
                 ? $"Ward:StoreConnectionString: cannot open the PostgreSQL store: {e.Message}"
                 : $"Ward:DataDirectory: cannot open the SQLite store in {options.DataDirectory}: {e.Message}";
             throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions), [failure]);
+        }
+
+        await OpenKeyRingAsync(app, store, cancellationToken);
+        var setup = app.Services.GetRequiredService<SetupState>();
+        if (await setup.NeededAsync(cancellationToken))
+        {
+            LogSetup(app.Logger, setup.Begin());
+        }
+    }
+
+    /// <summary>
+    /// Reads the installation's key file (making it on a first start), checks that it is the key the store's key ring was
+    /// encrypted with, and encrypts any key an earlier Ward stored in clear. A missing or wrong key file stops the server
+    /// here, naming Ward:KeyFile, rather than at the first secret it cannot decrypt.
+    /// </summary>
+    private static async Task OpenKeyRingAsync(WebApplication app, StoreOptions store, CancellationToken cancellationToken)
+    {
+        var key = app.Services.GetRequiredService<InstallationKey>();
+        var encrypted = await KeyRingEncryptor.EncryptedPartsAsync(store, cancellationToken);
+        try
+        {
+            key.Load(mayCreate: encrypted.Count == 0);
+            if (encrypted.Count > 0)
+            {
+                try
+                {
+                    new KeyRingDecryptor(app.Services).Decrypt(encrypted[0]);
+                }
+                catch (CryptographicException)
+                {
+                    throw new KeyFileException($"{key.Path} is not the key the store's key ring was encrypted with; give this server the key file of the server that set it up");
+                }
+            }
+        }
+        catch (Exception e) when (e is KeyFileException or IOException or UnauthorizedAccessException)
+        {
+            throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions), [$"Ward:KeyFile: {e.Message}"]);
+        }
+
+        var count = await new KeyRingEncryptor(key).EncryptStoredKeysAsync(store, cancellationToken);
+        if (count > 0)
+        {
+            LogKeysEncrypted(app.Logger, count, key.Path);
         }
     }
 
@@ -249,7 +303,7 @@ public static partial class WardServer
             }
             catch (AntiforgeryValidationException)
             {
-                await Problems.Of(StatusCodes.Status403Forbidden, "csrf", $"missing or wrong {CsrfHeader} header (read it from GET /api/v1/session)").ExecuteAsync(context);
+                await Problems.Of(StatusCodes.Status403Forbidden, ProblemCodes.Csrf, $"missing or wrong {CsrfHeader} header (read it from GET /api/v1/session)").ExecuteAsync(context);
                 return;
             }
         }
@@ -259,6 +313,9 @@ public static partial class WardServer
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ward has no owner yet. Open the console and create the first owner with this one-time setup code: {Code}")]
     private static partial void LogSetup(ILogger logger, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} data-protection key(s) were stored in clear by an earlier Ward; they are now encrypted with the key file {Path}, which this server (and every replica) needs from now on")]
+    private static partial void LogKeysEncrypted(ILogger logger, int count, string path);
 }
 
 /// <summary>The store, seen only for its data protection keys (ASP.NET's key ring reads and writes them through it).</summary>

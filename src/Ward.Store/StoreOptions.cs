@@ -24,16 +24,45 @@ public sealed record StoreOptions
             .Options),
     };
 
-    /// <summary>Creates the folder and applies the provider's migrations.</summary>
+    /// <summary>
+    /// Creates the folder (private to the server's user: 0700, and the database in it 0600, whatever the umask) and
+    /// applies the provider's migrations.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         if (Provider != "postgres")
         {
-            Directory.CreateDirectory(DataDirectory);
+            KeepPrivate();
         }
 
         await using var context = CreateContext();
         await context.Database.MigrateAsync(cancellationToken);
+    }
+
+    private void KeepPrivate()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(DataDirectory);
+            return;
+        }
+
+        const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        const UnixFileMode File = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Directory.CreateDirectory(DataDirectory, Folder);
+        System.IO.File.SetUnixFileMode(DataDirectory, Folder);
+
+        // SQLite makes its journal and write-ahead files with the database's mode, so the database is made first, empty.
+        var database = Path.Combine(DataDirectory, "ward.db");
+        if (!System.IO.File.Exists(database))
+        {
+            new FileStream(database, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = File }).Dispose();
+        }
+
+        foreach (var file in Directory.EnumerateFiles(DataDirectory, "ward.db*"))
+        {
+            System.IO.File.SetUnixFileMode(file, File);
+        }
     }
 }
 

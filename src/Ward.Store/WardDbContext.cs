@@ -29,6 +29,14 @@ public abstract class WardDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
 
+    public DbSet<Session> Sessions => Set<Session>();
+
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+
+    public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
+
+    public DbSet<Installation> Installation => Set<Installation>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
@@ -74,6 +82,29 @@ public abstract class WardDbContext(DbContextOptions options) : DbContext(option
         {
             operation.HasKey(o => o.Id);
             operation.HasIndex(o => new { o.Environment, o.StartedAt });
+        });
+        modelBuilder.Entity<Session>(session =>
+        {
+            session.HasKey(s => s.Id);
+            session.HasIndex(s => s.UserId);
+            session.Property(s => s.Stage).HasMaxLength(16);
+        });
+        modelBuilder.Entity<RecoveryCode>(code =>
+        {
+            code.HasKey(c => c.Id);
+            code.HasIndex(c => new { c.UserId, c.Hash }).IsUnique();
+            code.Property(c => c.Hash).HasMaxLength(64);
+        });
+        modelBuilder.Entity<SignInFailure>(failure =>
+        {
+            failure.HasKey(f => f.Key);
+            failure.Property(f => f.Key).HasMaxLength(200);
+            failure.HasIndex(f => f.LastFailureAt);
+        });
+        modelBuilder.Entity<Installation>(installation =>
+        {
+            installation.HasKey(i => i.Id);
+            installation.Property(i => i.Id).ValueGeneratedNever();
         });
         modelBuilder.Entity<AuditEntry>(entry =>
         {

@@ -67,8 +67,14 @@ public sealed class ConsoleStoryTests
         var secret = (await page.GetByTestId("totp-secret").TextContentAsync())!.Trim();
         await Expect(page.GetByTestId("totp-uri")).ToContainTextAsync($"otpauth://totp/Ward:{Owner}?secret={secret}");
         await browser.ScreenshotAsync("02-two-factor-enrolment");
-        await page.GetByLabel("6-digit code from the app").FillAsync(Totp.Code(secret, DateTimeOffset.UtcNow));
+        await page.GetByLabel("6-digit code from the app").FillAsync(await TotpCodes.NextAsync(secret));
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm and finish" }).ClickAsync();
+
+        // The recovery codes, shown this once, before anything else.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your recovery codes" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("recovery-codes").Locator("li")).ToHaveCountAsync(10);
+        await browser.ScreenshotAsync("02b-recovery-codes");
+        await page.GetByRole(AriaRole.Button, new() { Name = "I have saved them, continue" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Environments", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByText("No environments yet")).ToBeVisibleAsync();
         return secret;
@@ -87,7 +93,7 @@ public sealed class ConsoleStoryTests
         await page.GetByLabel("6-digit code").FillAsync(WrongCode(secret));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "wrong or expired" })).ToBeVisibleAsync();
-        await page.GetByLabel("6-digit code").FillAsync(Totp.Code(secret, DateTimeOffset.UtcNow));
+        await page.GetByLabel("6-digit code").FillAsync(await TotpCodes.NextAsync(secret));
         await browser.ScreenshotAsync("03-sign-in-two-factor-code");
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Environments", Level = 1 })).ToBeVisibleAsync();

@@ -88,6 +88,7 @@ public sealed class OptionsValidationTests
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(Support.WardHost.DefaultKeyFile(data.FullName));
             data.Delete(recursive: true);
         }
     }

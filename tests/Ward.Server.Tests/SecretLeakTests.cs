@@ -133,8 +133,7 @@ public sealed class SecretLeakTests : IAsyncLifetime
         // Nothing is stored in clear: the store's files (database, write-ahead log) hold none of the values.
         foreach (var file in Directory.EnumerateFiles(_host.DataDirectory, "ward.db*"))
         {
-            var bytes = Encoding.Latin1.GetString(await ReadSharedAsync(file));
-            Search($"the store file {Path.GetFileName(file)}", bytes, secrets, leaks);
+            Search($"the store file {Path.GetFileName(file)}", await StoreFiles.ReadAsync(file), secrets, leaks);
         }
 
         Assert.True(_host.Logs.Lines.Count > 50, "the log capture saw almost nothing");
@@ -184,12 +183,4 @@ public sealed class SecretLeakTests : IAsyncLifetime
     /// <summary>A value no code would write by chance: a marker and 24 random letters and digits.</summary>
     private static string Random(string marker) =>
         $"{marker}{System.Security.Cryptography.RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24)}";
-
-    private static async Task<byte[]> ReadSharedAsync(string path)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, TestContext.Current.CancellationToken);
-        return buffer.ToArray();
-    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
 using Ward.Server.Auth;
 using Ward.Server.Tests.Support;
 using Ward.Store;
@@ -88,6 +89,43 @@ public abstract class StoreContractTests(StoreFixture stores) : IAsyncLifetime
         await using var host = await WardHost.StartAsync(new HostOptions { Store = store, DataDirectory = data });
         var setup = await host.Anonymous().GetAsync("/api/v1/setup").Expect(200);
         Assert.True(setup.Json!["needed"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_store_set_up_by_an_earlier_version_offers_no_setup_after_the_upgrade()
+    {
+        // Setup is decided by the store's installation row, which came with the AccountSecurity migration: a store that
+        // had users before it gets the row from the migration, so no replica offers setup (and a second owner) again.
+        var (store, data) = await stores.CreateAsync();
+        var options = store.Options(data);
+        await using (var db = options.CreateContext())
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var before = migrations[migrations.FindIndex(m => m.EndsWith("_AccountSecurity", StringComparison.Ordinal)) - 1];
+            await db.Database.GetService<IMigrator>().MigrateAsync(before, TestContext.Current.CancellationToken);
+            var sqlite = options.Provider == "sqlite";
+            object id = sqlite ? Guid.NewGuid().ToString().ToUpperInvariant() : Guid.NewGuid();
+            object createdAt = sqlite ? new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter().ConvertToProvider(DateTimeOffset.UtcNow)! : DateTimeOffset.UtcNow;
+            await db.Database.ExecuteSqlRawAsync(
+                """
+                INSERT INTO "Users" ("Id", "UserName", "DisplayName", "PasswordHash", "TotpEnabled", "FailedSignIns", "Disabled", "CreatedAt", "Version")
+                VALUES ({0}, 'earlier', 'earlier', 'pbkdf2-sha512$1$AA==$AA==', FALSE, 0, FALSE, {1}, 1)
+                """,
+                [id, createdAt],
+                TestContext.Current.CancellationToken);
+        }
+
+        await options.MigrateAsync(TestContext.Current.CancellationToken);
+        await using (var db = options.CreateContext())
+        {
+            var installation = await db.Installation.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(Installation.TheOnly, installation.Id);
+            Assert.Equal((await db.Users.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).Id, installation.OwnerId);
+        }
+
+        await using var host = await WardHost.StartAsync(new HostOptions { Store = store, DataDirectory = data });
+        Assert.False((await host.Anonymous().GetAsync("/api/v1/setup").Expect(200)).Json!["needed"]!.GetValue<bool>());
+        Assert.Null(host.App.Services.GetRequiredService<Ward.Server.Services.SetupState>().Code);
     }
 
     [Fact]
@@ -178,7 +216,8 @@ public abstract class StoreContractTests(StoreFixture stores) : IAsyncLifetime
         ExpectStale(await _owner.PutAsync($"/api/v1/environments/{name}/secrets/token", new { value = "lost value", version }));
         await using var db = Host.Store.CreateContext();
         var stored = await db.Secrets.AsNoTracking().SingleAsync(s => s.Environment == name && s.Key == "token", TestContext.Current.CancellationToken);
-        Assert.Equal(Ward.Server.Services.SecretVault.Fingerprint("second value"), stored.ContentHash);
+        var vault = Host.App.Services.GetRequiredService<Ward.Server.Services.SecretVault>();
+        Assert.Equal(vault.Fingerprint("second value"), stored.ContentHash);
         Assert.Equal(version + 1, stored.Version);
 
         // Claiming to have read a secret that was never set is stale as well.
@@ -395,7 +434,7 @@ public abstract class StoreContractTests(StoreFixture stores) : IAsyncLifetime
         // The secret value still decrypts for the swarm.
         await using var db = host.Store.CreateContext();
         var stored = await db.Secrets.AsNoTracking().SingleAsync(s => s.Key == "token", TestContext.Current.CancellationToken);
-        var vault = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Ward.Server.Services.SecretVault>(host.App.Services);
+        var vault = host.App.Services.GetRequiredService<Ward.Server.Services.SecretVault>();
         Assert.Equal("kept across restarts", System.Text.Encoding.UTF8.GetString(vault.Unprotect(stored.ProtectedValue)));
     }
 
@@ -406,7 +445,7 @@ public abstract class StoreContractTests(StoreFixture stores) : IAsyncLifetime
         await _owner.PutAsync($"/api/v1/environments/{name}/secrets/token", new { value = "one" }).Expect(200);
         await _owner.PutAsync($"/api/v1/environments/{name}/secrets/token", new { value = "two" }).Expect(200);
         using var anonymous = Host.Anonymous();
-        await anonymous.PostAsync("/api/v1/session", new { userName = "nobody", password = "wrong password!" }).Expect(401);
+        await anonymous.PostAsync("/api/v1/session", new { userName = Unique("nobody"), password = "wrong password!" }).Expect(401);
         var id = await WardHost.CreateUserAsync(_owner, Unique("audited"));
         await WardHost.GrantAsync(_owner, id, "viewer", name);
         await WardHost.CreateTokenAsync(_owner, "viewer");

@@ -21,6 +21,12 @@ public sealed record LoadOptions
     /// <summary>Values of secrets and configs declared with neither <c>file</c> nor <c>external</c> (the server's store).</summary>
     public Func<ObjectKind, string, byte[]?>? ManagedContent { get; init; }
 
+    /// <summary>
+    /// The version part of a secret's or config's object name, from its content; null: the start of its SHA-256. The
+    /// server keys it (an HMAC with its installation key), so that whoever lists the swarm's secrets cannot test guesses.
+    /// </summary>
+    public Func<byte[], string>? VersionOf { get; init; }
+
     /// <summary>Facts from the live cluster and DNS for the rules that need them; null when not connected.</summary>
     public ILiveFacts? Live { get; init; }
 

@@ -70,7 +70,8 @@ public sealed class LoadedEnvironment
             Source.Directory,
             name => _options.Process.GetValueOrDefault(name),
             path => File.Exists(path) ? File.ReadAllBytes(path) : null,
-            _options.ManagedContent);
+            _options.ManagedContent,
+            _options.VersionOf);
         var nodes = Spec.Nodes.Select(n => new DesiredNode(
             n.Name,
             n.Address,

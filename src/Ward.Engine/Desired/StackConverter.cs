@@ -18,11 +18,16 @@ namespace Ward.Engine.Desired;
 /// The value of a secret or config declared with neither <c>file</c> nor <c>external</c>: Ward keeps those values
 /// itself (the server's store); null when nothing manages them.
 /// </param>
+/// <param name="versionOf">
+/// The version part of a secret's or config's object name from its content; null: the first characters of its SHA-256.
+/// The server gives a keyed hash, so that names in the swarm do not let anyone test guesses of a weak value.
+/// </param>
 public sealed class StackConverter(
     string environmentDirectory,
     Func<string, string?> processEnvironment,
     Func<string, byte[]?> readFile,
-    Func<ObjectKind, string, byte[]?>? managedContent = null)
+    Func<ObjectKind, string, byte[]?>? managedContent = null,
+    Func<byte[], string>? versionOf = null)
 {
     /// <summary>The length of the content hash in versioned secret and config names.</summary>
     public const int HashLength = 10;
@@ -111,7 +116,9 @@ public sealed class StackConverter(
               throw new DesiredStateException($"{kind.ToString().ToLowerInvariant()} {item.Key}: the file {item.File} does not exist (relative to {environmentDirectory})")
             : managedContent?.Invoke(kind, item.Key) ??
               throw new DesiredStateException($"{kind.ToString().ToLowerInvariant()} {item.Key} has no value: give it a file:, declare it external: true, or set it in the Ward server (PUT /api/v1/environments/{ns}/secrets/{item.Key})");
-        var hash = System.Convert.ToHexStringLower(SHA256.HashData(data))[..HashLength];
+        // A keyed version when the host gives one (the server: an HMAC with its installation key), so that whoever can
+        // list the swarm's secrets cannot test guesses of a value against the name; the CLI keeps the plain hash.
+        var hash = versionOf?.Invoke(data) ?? System.Convert.ToHexStringLower(SHA256.HashData(data))[..HashLength];
         var name = $"{item.Name ?? StackNames.Scoped(ns, item.Key)}_{hash}";
         var labels = Labels(item.Labels, ns);
         labels[StackNames.KeyLabel] = item.Key;

@@ -49,11 +49,20 @@ public static class AuditEndpoints
         return entries;
     }
 
+    /// <summary>The most entries one page may hold.</summary>
+    public const int MaxLimit = 5000;
+
     private static async Task<IResult> ListAsync(HttpContext context, StoreOptions store, string? actor, string? action, string? target, DateTimeOffset? from, DateTimeOffset? to, int? limit)
     {
+        // Out of range is refused, never clamped, so a client learns its mistake instead of getting another page size.
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidLimit, $"limit is 1 to {MaxLimit}");
+        }
+
         await using var db = store.CreateContext();
         var entries = await Filter(db.Audit.AsNoTracking(), actor, action, target, from, to)
-            .OrderByDescending(e => e.Sequence).Take(Math.Clamp(limit ?? 200, 1, 5000)).ToListAsync(context.RequestAborted);
+            .OrderByDescending(e => e.Sequence).Take(limit ?? 200).ToListAsync(context.RequestAborted);
         return Results.Ok(entries.Select(Document));
     }
 
@@ -68,7 +77,7 @@ public static class AuditEndpoints
 
         if (format != "csv")
         {
-            return Problems.BadRequest("invalid_format", $"format '{format}' is not csv or json");
+            return Problems.BadRequest(ProblemCodes.InvalidFormat, $"format '{format}' is not csv or json");
         }
 
         var csv = new StringBuilder("sequence,at,actor,source,action,target,before,after,previous_hash,hash\n");

@@ -6,8 +6,9 @@ using Ward.Engine.Ports;
 namespace Ward.Server.Api;
 
 /// <summary>
-/// The one map from what the core throws to an API problem, used by the server's exception handler: endpoints never
-/// catch engine failures themselves, so the same failure has the same status and code wherever it happens.
+/// The one map from what the core throws to an API problem, used by the server's exception handler
+/// (<see cref="RequestGuards.FailureAsync"/>): endpoints never catch engine failures themselves, so the same failure has
+/// the same status and code wherever it happens. A deploy request's own codes (DeployRequestCodes) are API codes too.
 /// </summary>
 public static class EngineProblems
 {
@@ -16,13 +17,13 @@ public static class EngineProblems
     {
         DeployRequestException { Code: DeployRequestCodes.NodeNotFound } e => Problems.NotFound(e.Code, e.Message),
         DeployRequestException e => Problems.BadRequest(e.Code, e.Message),
-        DesiredStateException e => Problems.BadRequest("invalid_desired_state", e.Message),
-        LockConflictException e => Problems.Conflict("environment_locked", e.Message),
-        EngineConflictException e => Problems.Conflict("stale_version", $"the swarm object changed meanwhile ({e.Message}); read it again and retry"),
-        EngineNotFoundException e => Problems.NotFound("engine_object_not_found", e.Message),
-        EngineUnavailableException or NotSwarmManagerException => Problems.Unavailable("engine_unavailable", failure.Message),
-        EngineDeadlineException e => Problems.Of(StatusCodes.Status504GatewayTimeout, "not_confirmed", e.Message),
-        EngineException e => Problems.Of(StatusCodes.Status502BadGateway, "engine_refused", e.Message),
+        DesiredStateException e => Problems.BadRequest(ProblemCodes.InvalidDesiredState, e.Message),
+        LockConflictException e => Problems.Conflict(ProblemCodes.EnvironmentLocked, e.Message),
+        EngineConflictException e => Problems.Conflict(ProblemCodes.StaleVersion, $"the swarm object changed meanwhile ({e.Message}); read it again and retry"),
+        EngineNotFoundException e => Problems.NotFound(ProblemCodes.EngineObjectNotFound, e.Message),
+        EngineUnavailableException or NotSwarmManagerException => Problems.Unavailable(ProblemCodes.EngineUnavailable, failure.Message),
+        EngineDeadlineException e => Problems.Of(StatusCodes.Status504GatewayTimeout, ProblemCodes.NotConfirmed, e.Message),
+        EngineException e => Problems.Of(StatusCodes.Status502BadGateway, ProblemCodes.EngineRefused, e.Message),
         _ => null,
     };
 }

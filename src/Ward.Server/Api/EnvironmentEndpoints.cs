@@ -83,7 +83,7 @@ public static class EnvironmentEndpoints
         {
             if (await db.Environments.AnyAsync(e => e.Name == spec.Name, context.RequestAborted))
             {
-                return Problems.Conflict("environment_exists", $"an environment named {spec.Name} exists; change it with PUT /api/v1/environments/{spec.Name}");
+                return Problems.Conflict(ProblemCodes.EnvironmentExists, $"an environment named {spec.Name} exists; change it with PUT /api/v1/environments/{spec.Name}");
             }
 
             db.Environments.Add(stored);
@@ -128,7 +128,7 @@ public static class EnvironmentEndpoints
 
         if (spec.Name != name)
         {
-            return Problems.BadRequest("name_changed", $"the file names the environment {spec.Name}, not {name}; register it as a new environment instead");
+            return Problems.BadRequest(ProblemCodes.NameChanged, $"the file names the environment {spec.Name}, not {name}; register it as a new environment instead");
         }
 
         var before = Describe(stored);
@@ -189,7 +189,7 @@ public static class EnvironmentEndpoints
 
         if (profile is not (null or "" or "production" or "staging"))
         {
-            return Problems.BadRequest("invalid_profile", $"profile '{profile}' is not production or staging");
+            return Problems.BadRequest(ProblemCodes.InvalidProfile, $"profile '{profile}' is not production or staging");
         }
 
         var kind = profile switch
@@ -241,7 +241,7 @@ public static class EnvironmentEndpoints
         if (!gate.Passes)
         {
             var errors = gate.Blocking.Select(f => new { rule = f.Rule, path = f.Path, message = f.Message }).ToList();
-            return Problems.Of(StatusCodes.Status409Conflict, "readiness_gate", $"{name} is a production environment with {errors.Count} error-level finding(s); fix them, waive them with a reason, or apply with force", new Dictionary<string, object?> { ["findings"] = errors });
+            return Problems.Of(StatusCodes.Status409Conflict, ProblemCodes.ReadinessGate, $"{name} is a production environment with {errors.Count} error-level finding(s); fix them, waive them with a reason, or apply with force", new Dictionary<string, object?> { ["findings"] = errors });
         }
 
         var (actor, source) = (AuditLog.ActorOf(principal), AuditLog.SourceOf(context));
@@ -277,10 +277,10 @@ public static class EnvironmentEndpoints
         return Results.Bytes((await status.RefreshAsync(name, context.RequestAborted)).Json, "application/json");
     }
 
-    private static IResult NotFound(string name) => Problems.NotFound("environment_not_found", $"there is no environment named {name}");
+    private static IResult NotFound(string name) => Problems.NotFound(ProblemCodes.EnvironmentNotFound, $"there is no environment named {name}");
 
     private static IResult InvalidFile(Model.Reading.ReadResult read) => Problems.BadRequest(
-        "invalid_environment_file",
+        ProblemCodes.InvalidEnvironmentFile,
         "the environment file cannot be read; every problem is listed",
         new Dictionary<string, object?>
         {

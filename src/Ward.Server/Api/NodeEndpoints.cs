@@ -12,7 +12,7 @@ public static class NodeEndpoints
 
     public sealed record RoleRequest(string Role);
 
-    public sealed record LabelsRequest(Dictionary<string, string>? Labels);
+    public sealed record LabelsRequest(Dictionary<string, string> Labels);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -56,7 +56,7 @@ public static class NodeEndpoints
         await audit.RecordAsync(context, (await Access.PrincipalAsync(context))!, action, $"node {result.Node}", result.Before, result.After);
         if (!result.Confirmed)
         {
-            return Problems.Of(StatusCodes.Status504GatewayTimeout, "not_confirmed", $"the swarm's managers did not commit the change to {result.Node} within {NodeChanger.ConfirmationWait.TotalMinutes:0} minutes; see GET /api/v1/nodes: are they all reachable?");
+            return Problems.Of(StatusCodes.Status504GatewayTimeout, ProblemCodes.NotConfirmed, $"the swarm's managers did not commit the change to {result.Node} within {NodeChanger.ConfirmationWait.TotalMinutes:0} minutes; see GET /api/v1/nodes: are they all reachable?");
         }
 
         return Results.Ok(new

@@ -24,7 +24,7 @@ public static class OperationEndpoints
         var operation = await db.Operations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, context.RequestAborted);
         if (operation is null || !await MaySeeAsync(context, operation.Environment))
         {
-            return Problems.NotFound("operation_not_found", $"there is no operation {id}");
+            return Problems.NotFound(ProblemCodes.OperationNotFound, $"there is no operation {id}");
         }
 
         // A finished operation's stored events are complete; a running one's are in memory.
@@ -51,7 +51,7 @@ public static class OperationEndpoints
         var operation = await db.Operations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, context.RequestAborted);
         if (operation is null || !await MaySeeAsync(context, operation.Environment))
         {
-            await Problems.NotFound("operation_not_found", $"there is no operation {id}").ExecuteAsync(context);
+            await Problems.NotFound(ProblemCodes.OperationNotFound, $"there is no operation {id}").ExecuteAsync(context);
             return;
         }
 

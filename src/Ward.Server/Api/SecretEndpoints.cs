@@ -23,7 +23,7 @@ public static class SecretEndpoints
     {
         if (await environments.LoadAsync(name, context.RequestAborted) is not { } environment)
         {
-            return Problems.NotFound("environment_not_found", $"there is no environment named {name}");
+            return Problems.NotFound(ProblemCodes.EnvironmentNotFound, $"there is no environment named {name}");
         }
 
         await using var db = store.CreateContext();
@@ -50,23 +50,23 @@ public static class SecretEndpoints
     {
         if (string.IsNullOrEmpty(request.Value))
         {
-            return Problems.BadRequest("empty_secret", "a secret needs a value");
+            return Problems.BadRequest(ProblemCodes.EmptySecret, "a secret needs a value");
         }
 
         if (System.Text.Encoding.UTF8.GetByteCount(request.Value) > 500 * 1024)
         {
-            return Problems.BadRequest("secret_too_large", "Swarm allows secrets of at most 500 KB");
+            return Problems.BadRequest(ProblemCodes.SecretTooLarge, "Swarm allows secrets of at most 500 KB");
         }
 
         if (!Model.Reading.EnvironmentFormat.IsObjectName(key))
         {
-            return Problems.BadRequest("invalid_secret_key", "a secret key is letters, digits, '.', '_' and '-'");
+            return Problems.BadRequest(ProblemCodes.InvalidSecretKey, "a secret key is letters, digits, '.', '_' and '-'");
         }
 
         await using var db = store.CreateContext();
         if (!await db.Environments.AnyAsync(e => e.Name == name, context.RequestAborted))
         {
-            return Problems.NotFound("environment_not_found", $"there is no environment named {name}");
+            return Problems.NotFound(ProblemCodes.EnvironmentNotFound, $"there is no environment named {name}");
         }
 
         var principal = (await Access.PrincipalAsync(context))!;
@@ -88,7 +88,7 @@ public static class SecretEndpoints
         }
 
         secret.ProtectedValue = vault.Protect(request.Value);
-        secret.ContentHash = SecretVault.Fingerprint(request.Value);
+        secret.ContentHash = vault.Fingerprint(request.Value);
         secret.UpdatedAt = time.GetUtcNow();
         secret.UpdatedBy = principal.UserName;
         try

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ward.Server.Auth;
@@ -15,136 +15,148 @@ namespace Ward.Server.Api;
 /// <summary>First-run setup, sign-in with two factors, sign-out, and two-factor enrolment.</summary>
 public static class SessionEndpoints
 {
-    /// <summary>A cookie that only allows two-factor enrolment: an owner or admin signed in without a second factor yet.</summary>
-    public const string StageClaim = "ward:stage";
-
     public sealed record SetupRequest(string Code, string UserName, string Password, string? DisplayName);
 
-    public sealed record SignInRequest(string UserName, string Password, string? Code);
+    /// <summary>A sign-in: the password, and the authenticator's code or one of the recovery codes when the user has a second factor.</summary>
+    public sealed record SignInRequest(string UserName, string Password, string? Code, string? RecoveryCode);
+
+    /// <summary>Starting an enrolment while a second factor is in use needs a code from it, or a recovery code.</summary>
+    public sealed record TotpStartRequest(string? Code, string? RecoveryCode);
 
     public sealed record TotpConfirmRequest(string Code);
 
+    /// <summary>What anyone may send to the endpoints open to everyone.</summary>
+    private sealed record AnonymousBodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
+
+    /// <summary>
+    /// A password hash that matches nothing, checked when the user name is unknown so that the answer takes as long as
+    /// for a known one.
+    /// </summary>
+    private static readonly Lazy<string> UnknownUserHash = new(() => PasswordHasher.Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
+
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/setup", (SetupState setup) => Results.Ok(new { needed = setup.Needed }))
+        var small = new AnonymousBodyLimit(RequestGuards.MaxAnonymousBodyBytes);
+        api.MapGet("/setup", async (SetupState setup, HttpContext context) => Results.Ok(new { needed = await setup.NeededAsync(context.RequestAborted) }))
             .WithSummary("Whether the server still needs its first owner").AllowAnonymous();
 
-        api.MapPost("/setup", SetupAsync).WithSummary("Create the first owner with the one-time setup code from the server's log").AllowAnonymous();
-        api.MapPost("/session", SignInAsync).WithSummary("Sign in (user name, password, and a TOTP code when required)").AllowAnonymous().RequireRateLimiting("sign-in");
+        api.MapPost("/setup", SetupAsync).WithSummary("Create the first owner with the one-time setup code from the server's log").AllowAnonymous().WithMetadata(small);
+        api.MapPost("/session", SignInAsync).WithSummary("Sign in (user name, password, and a TOTP code or a recovery code when required)")
+            .AllowAnonymous().RequireRateLimiting("sign-in").WithMetadata(small);
         api.MapGet("/session", CurrentAsync).WithSummary("Who is signed in, their roles, and the CSRF token for the console").AllowAnonymous();
-        api.MapDelete("/session", SignOutAsync).WithSummary("Sign out").AllowAnonymous();
-        api.MapPost("/session/totp", EnrollAsync).WithSummary("Start two-factor enrolment: a new TOTP secret and its otpauth URI").RequiresSignInCookie();
-        api.MapPost("/session/totp/confirm", ConfirmAsync).WithSummary("Finish two-factor enrolment with a code from the authenticator").RequiresSignInCookie();
+        api.MapDelete("/session", SignOutAsync).WithSummary("Sign out: the session ends on every replica").AllowAnonymous();
+        api.MapPost("/session/totp", EnrollAsync)
+            .WithSummary("Start two-factor enrolment: a new TOTP secret and its otpauth URI (with a second factor in use: send a code from it, or a recovery code)")
+            .RequiresSignInCookie();
+        api.MapPost("/session/totp/confirm", ConfirmAsync)
+            .WithSummary("Finish two-factor enrolment with a code from the new authenticator; answers new recovery codes, shown once").RequiresSignInCookie();
     }
 
-    private static async Task<IResult> SetupAsync(SetupRequest request, HttpContext context, SetupState setup, StoreOptions store, AuditLog audit, TimeProvider time)
+    private static async Task<IResult> SetupAsync(SetupRequest request, HttpContext context, SetupState setup, AuditLog audit, TimeProvider time)
     {
-        if (!setup.Needed)
+        if (!await setup.NeededAsync(context.RequestAborted))
         {
-            return Problems.Conflict("setup_done", "the server has its owner already; sign in instead");
-        }
-
-        if (UserNameProblem(request.UserName) is { } nameProblem)
-        {
-            return Problems.BadRequest("invalid_user_name", nameProblem);
+            return Problems.Conflict(ProblemCodes.SetupDone, "the server has its owner already; sign in instead");
         }
 
         if (PasswordHasher.Weakness(request.Password) is { } weakness)
         {
-            return Problems.BadRequest("weak_password", weakness);
+            return Problems.BadRequest(ProblemCodes.WeakPassword, weakness);
         }
 
-        if (!setup.TryComplete(request.Code ?? ""))
+        if (!setup.Matches(request.Code))
         {
             return Problems.Forbidden("the setup code is wrong; it is printed in the server's log at start");
         }
 
-        var user = new User { UserName = request.UserName.ToLowerInvariant(), DisplayName = request.DisplayName ?? request.UserName, PasswordHash = PasswordHasher.Hash(request.Password), CreatedAt = time.GetUtcNow() };
-        await using (var db = store.CreateContext())
+        var now = time.GetUtcNow();
+        var user = new User { UserName = request.UserName.ToLowerInvariant(), DisplayName = request.DisplayName ?? request.UserName, PasswordHash = PasswordHasher.Hash(request.Password), CreatedAt = now };
+        if (!await setup.TryCompleteAsync(user, new RoleGrant { UserId = user.Id, Role = Roles.Owner }, now, context.RequestAborted))
         {
-            db.Users.Add(user);
-            db.RoleGrants.Add(new RoleGrant { UserId = user.Id, Role = Roles.Owner });
-            await db.SaveChangesAsync(context.RequestAborted);
+            return Problems.Conflict(ProblemCodes.SetupDone, "the server has its owner already; sign in instead");
         }
 
         await audit.RecordAsync(context, user.UserName, "setup", $"user {user.UserName}", after: new { user = user.UserName, role = Roles.Owner });
         return Results.Created("/api/v1/session", new { user = user.UserName, next = "sign in, then enrol a second factor" });
     }
 
-    private static async Task<IResult> SignInAsync(SignInRequest request, HttpContext context, StoreOptions store, IOptions<ServerOptions> options, AuditLog audit, IDataProtectionProvider protection, TimeProvider time)
+    /// <summary>
+    /// Sign-in. Known and unknown names get the same answers and take as long (a password is checked either way); failed
+    /// attempts slow down their sender (<see cref="SignInThrottle"/>), never lock the account.
+    /// </summary>
+    private static async Task<IResult> SignInAsync(SignInRequest request, HttpContext context, StoreOptions store, IOptions<ServerOptions> options, AuditLog audit,
+        SignInThrottle throttle, KnownDevices devices, SecondFactor secondFactor, SessionStore sessions)
     {
-        var now = time.GetUtcNow();
-        var name = (request.UserName ?? "").Trim().ToLowerInvariant();
-        await using var db = store.CreateContext();
-        var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == name, context.RequestAborted);
-        if (user is { LockedUntil: { } until } && until > now)
+        var name = request.UserName.ToLowerInvariant();
+        var keys = SignInThrottle.For(name, ClientAddress.Of(context), devices.DeviceOf(context, name));
+        if (await throttle.HeldBackAsync(keys, context.RequestAborted) is { } wait)
         {
-            await audit.RecordAsync(context, name, "sign-in-refused", $"user {name}", after: new { reason = "locked", until });
-            return Problems.Of(StatusCodes.Status423Locked, "locked", $"too many failed sign-ins; try again after {until:u}");
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            await audit.RecordAsync(context, name, "sign-in-refused", $"user {name}", after: new { reason = "back-off after failed sign-ins", seconds });
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Of(StatusCodes.Status429TooManyRequests, ProblemCodes.SignInBackoff,
+                $"too many failed sign-ins from here; wait {seconds} s and try again", new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
         }
 
-        if (user is null || user.Disabled || !PasswordHasher.Verify(request.Password ?? "", user.PasswordHash))
+        User? user;
+        await using (var db = store.CreateContext())
         {
-            if (user is not null)
+            user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == name, context.RequestAborted);
+        }
+
+        var passwordMatches = PasswordHasher.Verify(request.Password, user?.PasswordHash ?? UnknownUserHash.Value) && user is not null;
+        if (!passwordMatches || user!.Disabled)
+        {
+            await throttle.FailedAsync(keys, context.RequestAborted);
+            await audit.RecordAsync(context, name, "sign-in-failed", $"user {name}", after: new { reason = "wrong user name or password" });
+            return Problems.Of(StatusCodes.Status401Unauthorized, ProblemCodes.InvalidCredentials, "wrong user name or password");
+        }
+
+        var stage = SessionStore.FullStage;
+        int? recoveryCodesLeft = null;
+        if (user.TotpEnabled)
+        {
+            if (string.IsNullOrEmpty(request.Code) && string.IsNullOrEmpty(request.RecoveryCode))
             {
-                await CountFailureAsync(db, user, options.Value, now, context.RequestAborted);
+                return Problems.Of(StatusCodes.Status401Unauthorized, ProblemCodes.TwoFactorRequired, "enter the 6-digit code from your authenticator, or one of your recovery codes");
             }
 
-            await audit.RecordAsync(context, name, "sign-in-failed", $"user {name}", after: new { reason = "wrong user name or password" });
-            return Problems.Of(StatusCodes.Status401Unauthorized, "invalid_credentials", "wrong user name or password");
-        }
+            var viaRecovery = string.IsNullOrEmpty(request.Code);
+            if (!(viaRecovery ? await secondFactor.UseRecoveryCodeAsync(user.Id, request.RecoveryCode!, context.RequestAborted) : await secondFactor.AcceptCodeAsync(user, request.Code!, context.RequestAborted)))
+            {
+                await throttle.FailedAsync(keys, context.RequestAborted);
+                await audit.RecordAsync(context, name, "sign-in-failed", $"user {name}", after: new { reason = viaRecovery ? "wrong or used recovery code" : "wrong, expired or used two-factor code" });
+                return Problems.Of(StatusCodes.Status401Unauthorized, ProblemCodes.InvalidTwoFactor, viaRecovery ? "the recovery code is wrong or was used" : "the two-factor code is wrong or expired, or was used already; wait for the next one");
+            }
 
-        var grants = await db.RoleGrants.Where(g => g.UserId == user.Id).Select(g => g.Role).ToListAsync(context.RequestAborted);
-        var highest = grants.OrderByDescending(Roles.Rank).FirstOrDefault();
-        var needsTwoFactor = user.TotpEnabled || Roles.RequiresTwoFactor(highest) || options.Value.RequireTwoFactorForAll;
-        var stage = "full";
-        if (needsTwoFactor && !user.TotpEnabled)
+            if (viaRecovery)
+            {
+                recoveryCodesLeft = await secondFactor.RecoveryCodesLeftAsync(user.Id, context.RequestAborted);
+                await audit.RecordAsync(context, name, "recovery-code-used", $"user {name}", after: new { left = recoveryCodesLeft });
+            }
+        }
+        else if (await NeedsTwoFactorAsync(store, user, options.Value, context.RequestAborted))
         {
             // Enrolment is the only thing such a session allows.
-            stage = "enroll";
+            stage = SessionStore.EnrollStage;
         }
-        else if (user.TotpEnabled)
+
+        await throttle.SucceededAsync(keys, context.RequestAborted);
+        await sessions.StartAsync(context, user, stage);
+        if (stage == SessionStore.FullStage)
         {
-            var secret = protection.CreateProtector("Ward.Totp.v1").Unprotect(user.TotpSecret!);
-            if (string.IsNullOrEmpty(request.Code))
-            {
-                return Problems.Of(StatusCodes.Status401Unauthorized, "two_factor_required", "enter the 6-digit code from your authenticator");
-            }
-
-            if (!Totp.Verify(secret, request.Code, now))
-            {
-                await CountFailureAsync(db, user, options.Value, now, context.RequestAborted);
-                await audit.RecordAsync(context, name, "sign-in-failed", $"user {name}", after: new { reason = "wrong two-factor code" });
-                return Problems.Of(StatusCodes.Status401Unauthorized, "invalid_two_factor", "the two-factor code is wrong or expired");
-            }
+            devices.Remember(context, name);
         }
 
-        user.FailedSignIns = 0;
-        user.LockedUntil = null;
-        await db.SaveChangesAsync(context.RequestAborted);
-        await SignInCookieAsync(context, user, stage);
-        await audit.RecordAsync(context, user.UserName, stage == "full" ? "sign-in" : "sign-in-enrolment", $"user {user.UserName}");
-        return Results.Ok(new { user = user.UserName, stage, twoFactor = user.TotpEnabled });
+        await audit.RecordAsync(context, user.UserName, stage == SessionStore.FullStage ? "sign-in" : "sign-in-enrolment", $"user {user.UserName}");
+        return Results.Ok(new { user = user.UserName, stage, twoFactor = user.TotpEnabled, recoveryCodesLeft });
     }
 
-    private static async Task CountFailureAsync(WardDbContext db, User user, ServerOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<bool> NeedsTwoFactorAsync(StoreOptions store, User user, ServerOptions options, CancellationToken cancellationToken)
     {
-        user.FailedSignIns++;
-        if (user.FailedSignIns >= options.LockoutThreshold)
-        {
-            user.LockedUntil = now + options.LockoutDuration;
-            user.FailedSignIns = 0;
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private static Task SignInCookieAsync(HttpContext context, User user, string stage)
-    {
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()), new Claim(ClaimTypes.Name, user.UserName), new Claim(StageClaim, stage)],
-            CookieAuthenticationDefaults.AuthenticationScheme);
-        return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await using var db = store.CreateContext();
+        var roles = await db.RoleGrants.Where(g => g.UserId == user.Id).Select(g => g.Role).ToListAsync(cancellationToken);
+        return options.RequireTwoFactorForAll || Roles.RequiresTwoFactor(roles.OrderByDescending(Roles.Rank).FirstOrDefault());
     }
 
     private static async Task<IResult> CurrentAsync(HttpContext context, IAntiforgery antiforgery, SetupState setup)
@@ -153,8 +165,8 @@ public static class SessionEndpoints
         var principal = await Access.PrincipalAsync(context);
         if (principal is null)
         {
-            var enrolling = context.User.FindFirstValue(StageClaim) == "enroll";
-            return Results.Ok(new { signedIn = false, enrolling, setupNeeded = setup.Needed, csrfToken = csrf });
+            var enrolling = context.User.FindFirstValue(SessionStore.StageClaim) == SessionStore.EnrollStage;
+            return Results.Ok(new { signedIn = false, enrolling, setupNeeded = await setup.NeededAsync(context.RequestAborted), csrfToken = csrf });
         }
 
         return Results.Ok(new
@@ -167,60 +179,104 @@ public static class SessionEndpoints
         });
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, AuditLog audit)
+    private static async Task<IResult> SignOutAsync(HttpContext context, AuditLog audit, SessionStore sessions)
     {
         if (context.User.Identity?.IsAuthenticated == true)
         {
             await audit.RecordAsync(context, context.User.Identity.Name ?? "unknown", "sign-out", $"user {context.User.Identity.Name}");
         }
 
+        await sessions.EndCurrentAsync(context);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Results.NoContent();
     }
 
-    private static async Task<IResult> EnrollAsync(HttpContext context, StoreOptions store, IDataProtectionProvider protection)
+    /// <summary>
+    /// Starts an enrolment: a new secret, kept apart from the one in use until a code from it is confirmed. With a factor
+    /// in use, a code from it (or a recovery code) must come with the request: a stolen password or an unattended session
+    /// cannot replace it.
+    /// </summary>
+    private static async Task<IResult> EnrollAsync(TotpStartRequest? request, HttpContext context, StoreOptions store, SecondFactor secondFactor, SignInThrottle throttle, AuditLog audit)
     {
-        if (await EnrollingUserAsync(context, store) is not { } user)
+        if (await SessionUserAsync(context, store) is not { } user)
         {
             return Problems.Unauthorized("sign in first");
+        }
+
+        if (user.TotpEnabled)
+        {
+            var keys = SignInThrottle.ForFactorChange(user.UserName);
+            if (await throttle.HeldBackAsync(keys, context.RequestAborted) is { } wait)
+            {
+                return Problems.Of(StatusCodes.Status429TooManyRequests, ProblemCodes.SignInBackoff, $"too many wrong codes; wait {(int)Math.Ceiling(wait.TotalSeconds)} s and try again");
+            }
+
+            var proven = !string.IsNullOrEmpty(request?.Code) ? await secondFactor.AcceptCodeAsync(user, request.Code, context.RequestAborted)
+                : !string.IsNullOrEmpty(request?.RecoveryCode) && await secondFactor.UseRecoveryCodeAsync(user.Id, request.RecoveryCode, context.RequestAborted);
+            if (!proven)
+            {
+                await throttle.FailedAsync(keys, context.RequestAborted);
+                return Problems.Of(StatusCodes.Status403Forbidden, ProblemCodes.CurrentFactorRequired,
+                    "you have a second factor: send a current code from your authenticator (code), or one of your recovery codes (recoveryCode), to replace it");
+            }
+
+            await throttle.SucceededAsync(keys, context.RequestAborted);
         }
 
         var secret = Totp.NewSecret();
         await using var db = store.CreateContext();
         db.Attach(user);
-        user.TotpSecret = protection.CreateProtector("Ward.Totp.v1").Protect(secret);
-        user.TotpEnabled = false;
+        user.PendingTotpSecret = secondFactor.Protect(secret);
         await db.SaveChangesAsync(context.RequestAborted);
+        await audit.RecordAsync(context, user.UserName, "two-factor-enrolment-started", $"user {user.UserName}");
 
         // The secret is shown once, to put into an authenticator; it is stored only encrypted.
         return Results.Ok(new { secret, uri = Totp.Uri(secret, user.UserName) });
     }
 
-    private static async Task<IResult> ConfirmAsync(TotpConfirmRequest request, HttpContext context, StoreOptions store, IDataProtectionProvider protection, AuditLog audit, TimeProvider time)
+    /// <summary>
+    /// Confirms the pending secret with a code from it: it becomes the factor in use, the user's other sessions end, this
+    /// one continues as a new session, and a new set of recovery codes replaces the old, shown this once.
+    /// </summary>
+    private static async Task<IResult> ConfirmAsync(TotpConfirmRequest request, HttpContext context, StoreOptions store, SecondFactor secondFactor, SessionStore sessions, KnownDevices devices, PrincipalCache cache, AuditLog audit)
     {
-        if (await EnrollingUserAsync(context, store) is not { TotpSecret: { } protectedSecret } user)
+        if (await SessionUserAsync(context, store) is not { PendingTotpSecret: not null } user)
         {
-            return Problems.BadRequest("not_enrolling", "start enrolment first (POST /api/v1/session/totp)");
+            return Problems.BadRequest(ProblemCodes.NotEnrolling, "start enrolment first (POST /api/v1/session/totp)");
         }
 
-        if (!Totp.Verify(protection.CreateProtector("Ward.Totp.v1").Unprotect(protectedSecret), request.Code ?? "", time.GetUtcNow()))
+        if (secondFactor.PendingStep(user, request.Code) is not { } step)
         {
-            return Problems.BadRequest("invalid_two_factor", "the code does not match; check the authenticator's clock and try the next code");
+            return Problems.BadRequest(ProblemCodes.InvalidTwoFactor, "the code does not match; check the authenticator's clock and try the next code");
         }
 
-        await using var db = store.CreateContext();
-        db.Attach(user);
-        user.TotpEnabled = true;
-        await db.SaveChangesAsync(context.RequestAborted);
-        await SignInCookieAsync(context, user, "full");
-        context.RequestServices.GetRequiredService<PrincipalCache>().Forget(user.Id);
+        IReadOnlyList<string> recoveryCodes;
+        await using (var db = store.CreateContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(context.RequestAborted);
+            db.Attach(user);
+            user.TotpSecret = user.PendingTotpSecret;
+            user.PendingTotpSecret = null;
+            user.TotpEnabled = true;
+
+            // The confirming code counts as used: it cannot sign in again.
+            user.TotpLastStep = step;
+            recoveryCodes = await SecondFactor.ReplaceRecoveryCodesAsync(db, user.Id, context.RequestAborted);
+            await db.SaveChangesAsync(context.RequestAborted);
+            await transaction.CommitAsync(context.RequestAborted);
+        }
+
+        await sessions.EndAllAsync(user.Id, context.RequestAborted);
+        await sessions.StartAsync(context, user, SessionStore.FullStage);
+        devices.Remember(context, user.UserName);
+        cache.Forget(user.Id);
         await audit.RecordAsync(context, user.UserName, "two-factor-enrolled", $"user {user.UserName}");
-        return Results.Ok(new { user = user.UserName, stage = "full", twoFactor = true });
+        return Results.Ok(new { user = user.UserName, stage = SessionStore.FullStage, twoFactor = true, recoveryCodes, note = "keep the recovery codes somewhere safe: this is the only time they are shown" });
     }
 
-    private static async Task<User?> EnrollingUserAsync(HttpContext context, StoreOptions store)
+    /// <summary>The user of the request's console session (any stage); never an API token's user.</summary>
+    private static async Task<User?> SessionUserAsync(HttpContext context, StoreOptions store)
     {
-        // Only a console session: an API token must never reset its user's second factor or become a session.
         if (!Access.IsCookieSession(context.User) || !Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
         {
             return null;
@@ -229,9 +285,4 @@ public static class SessionEndpoints
         await using var db = store.CreateContext();
         return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && !u.Disabled, context.RequestAborted);
     }
-
-    public static string? UserNameProblem(string? name) =>
-        string.IsNullOrWhiteSpace(name) || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@')
-            ? "a user name is 1-64 letters, digits, '.', '-', '_' or '@'"
-            : null;
 }

@@ -12,7 +12,11 @@ public static class UserEndpoints
 {
     public sealed record CreateUserRequest(string UserName, string Password, string? DisplayName);
 
-    public sealed record UpdateUserRequest(string? DisplayName, string? Password, bool? Disabled, long Version);
+    /// <summary>
+    /// A change to a user; <c>ResetTwoFactor</c> removes their second factor and recovery codes (they enrol again at their
+    /// next sign-in), the way back for someone who lost both.
+    /// </summary>
+    public sealed record UpdateUserRequest(string? DisplayName, string? Password, bool? Disabled, long Version, bool? ResetTwoFactor = null);
 
     /// <summary>A role to give; <c>Version</c> is the user's version as read (a user's roles are part of the user).</summary>
     public sealed record GrantRequest(string Role, string? Environment, long Version);
@@ -24,9 +28,11 @@ public static class UserEndpoints
         var users = api.MapGroup("/users").WithTags("Users");
         users.MapGet("/", ListAsync).WithSummary("Users and their roles").Requires(Roles.Admin);
         users.MapPost("/", CreateAsync).WithSummary("Create a user (they enrol their own second factor at first sign-in when required)").Requires(Roles.Admin);
-        users.MapPut("/{id:guid}", UpdateAsync).WithSummary("Change a user's name, password or whether they may sign in (send the version you read)").Requires(Roles.Admin);
-        users.MapPost("/{id:guid}/grants", GrantAsync).WithSummary("Give a user a role, globally or in one environment (send the user's version you read)").Requires(Roles.Admin);
-        users.MapDelete("/{id:guid}/grants/{grantId:guid}", RevokeAsync).WithSummary("Take a role away (send the user's version you read as ?version=)").Requires(Roles.Admin);
+        users.MapPut("/{id:guid}", UpdateAsync)
+            .WithSummary("Change a user's name, password, whether they may sign in, or reset their second factor (send the version you read); a new password, a reset or disabling ends their sessions")
+            .Requires(Roles.Admin);
+        users.MapPost("/{id:guid}/grants", GrantAsync).WithSummary("Give a user a role, globally or in one environment (send the user's version you read); their sessions end").Requires(Roles.Admin);
+        users.MapDelete("/{id:guid}/grants/{grantId:guid}", RevokeAsync).WithSummary("Take a role away (send the user's version you read as ?version=); their sessions end").Requires(Roles.Admin);
 
         var tokens = api.MapGroup("/tokens").WithTags("Tokens");
         tokens.MapGet("/", TokensAsync).WithSummary("Your API tokens (never their values)").RequiresSession();
@@ -46,7 +52,6 @@ public static class UserEndpoints
             displayName = u.DisplayName,
             twoFactor = u.TotpEnabled,
             disabled = u.Disabled,
-            lockedUntil = u.LockedUntil,
             version = u.Version,
             grants = grants.Where(g => g.UserId == u.Id).Select(g => new { id = g.Id, role = g.Role, environment = g.Environment }),
         }));
@@ -54,42 +59,37 @@ public static class UserEndpoints
 
     private static async Task<IResult> CreateAsync(CreateUserRequest request, HttpContext context, StoreOptions store, AuditLog audit, TimeProvider time)
     {
-        if (SessionEndpoints.UserNameProblem(request.UserName) is { } problem)
+        if (PasswordHasher.Weakness(request.Password) is { } weakness)
         {
-            return Problems.BadRequest("invalid_user_name", problem);
-        }
-
-        if (PasswordHasher.Weakness(request.Password ?? "") is { } weakness)
-        {
-            return Problems.BadRequest("weak_password", weakness);
+            return Problems.BadRequest(ProblemCodes.WeakPassword, weakness);
         }
 
         await using var db = store.CreateContext();
         var name = request.UserName.ToLowerInvariant();
         if (await db.Users.AnyAsync(u => u.UserName == name, context.RequestAborted))
         {
-            return Problems.Conflict("user_exists", $"a user named {name} exists");
+            return Problems.Conflict(ProblemCodes.UserExists, $"a user named {name} exists");
         }
 
-        var user = new User { UserName = name, DisplayName = request.DisplayName ?? name, PasswordHash = PasswordHasher.Hash(request.Password!), CreatedAt = time.GetUtcNow() };
+        var user = new User { UserName = name, DisplayName = request.DisplayName ?? name, PasswordHash = PasswordHasher.Hash(request.Password), CreatedAt = time.GetUtcNow() };
         db.Users.Add(user);
         await db.SaveChangesAsync(context.RequestAborted);
         await audit.RecordAsync(context, (await Access.PrincipalAsync(context))!, "user-created", $"user {name}", after: new { user = name, displayName = user.DisplayName });
         return Results.Created($"/api/v1/users/{user.Id}", new { id = user.Id, userName = user.UserName, version = user.Version });
     }
 
-    private static async Task<IResult> UpdateAsync(Guid id, UpdateUserRequest request, HttpContext context, StoreOptions store, PrincipalCache cache, AuditLog audit)
+    private static async Task<IResult> UpdateAsync(Guid id, UpdateUserRequest request, HttpContext context, StoreOptions store, PrincipalCache cache, SessionStore sessions, AuditLog audit)
     {
         await using var db = store.CreateContext();
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, context.RequestAborted);
         if (user is null)
         {
-            return Problems.NotFound("user_not_found", $"there is no user {id}");
+            return Problems.NotFound(ProblemCodes.UserNotFound, $"there is no user {id}");
         }
 
         if (request.Password is { } password && PasswordHasher.Weakness(password) is { } weakness)
         {
-            return Problems.BadRequest("weak_password", weakness);
+            return Problems.BadRequest(ProblemCodes.WeakPassword, weakness);
         }
 
         var caller = (await Access.PrincipalAsync(context))!;
@@ -107,6 +107,13 @@ public static class UserEndpoints
             user.PasswordHash = PasswordHasher.Hash(request.Password);
         }
 
+        var resetTwoFactor = request.ResetTwoFactor == true;
+        if (resetTwoFactor)
+        {
+            (user.TotpSecret, user.PendingTotpSecret, user.TotpEnabled, user.TotpLastStep) = (null, null, false, null);
+            await db.RecoveryCodes.Where(c => c.UserId == id).ExecuteDeleteAsync(context.RequestAborted);
+        }
+
         try
         {
             await db.SaveChangesAsync(context.RequestAborted);
@@ -116,17 +123,24 @@ public static class UserEndpoints
             return Problems.Stale($"user {user.UserName}");
         }
 
+        // Whoever holds a session from before a new password, a reset second factor or the account's disabling is out.
+        if (request.Password is not null || resetTwoFactor || user.Disabled)
+        {
+            await sessions.EndAllAsync(id, context.RequestAborted);
+        }
+
         cache.Forget(id);
         cache.ForgetTokens();
-        await audit.RecordAsync(context, caller, "user-updated", $"user {user.UserName}", before, new { displayName = user.DisplayName, disabled = user.Disabled, passwordChanged = request.Password is not null });
+        await audit.RecordAsync(context, caller, "user-updated", $"user {user.UserName}", before,
+            new { displayName = user.DisplayName, disabled = user.Disabled, passwordChanged = request.Password is not null, twoFactorReset = resetTwoFactor });
         return Results.Ok(new { id = user.Id, userName = user.UserName, version = user.Version });
     }
 
-    private static async Task<IResult> GrantAsync(Guid id, GrantRequest request, HttpContext context, StoreOptions store, PrincipalCache cache, AuditLog audit)
+    private static async Task<IResult> GrantAsync(Guid id, GrantRequest request, HttpContext context, StoreOptions store, PrincipalCache cache, SessionStore sessions, AuditLog audit)
     {
         if (!Roles.IsValid(request.Role ?? ""))
         {
-            return Problems.BadRequest("invalid_role", $"role '{request.Role}' is not one of {string.Join(", ", Roles.All)}");
+            return Problems.BadRequest(ProblemCodes.InvalidRole, $"role '{request.Role}' is not one of {string.Join(", ", Roles.All)}");
         }
 
         var caller = (await Access.PrincipalAsync(context))!;
@@ -139,12 +153,12 @@ public static class UserEndpoints
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, context.RequestAborted);
         if (user is null)
         {
-            return Problems.NotFound("user_not_found", $"there is no user {id}");
+            return Problems.NotFound(ProblemCodes.UserNotFound, $"there is no user {id}");
         }
 
         if (await db.RoleGrants.AnyAsync(g => g.UserId == id && g.Role == request.Role && g.Environment == request.Environment, context.RequestAborted))
         {
-            return Problems.Conflict("grant_exists", "the user has this role already");
+            return Problems.Conflict(ProblemCodes.GrantExists, "the user has this role already");
         }
 
         var grant = new RoleGrant { UserId = id, Role = request.Role!, Environment = request.Environment };
@@ -154,6 +168,8 @@ public static class UserEndpoints
             return Problems.Stale($"user {user.UserName}");
         }
 
+        // Their sessions end: they sign in again under the new roles (and enrol a second factor if these need one).
+        await sessions.EndAllAsync(id, context.RequestAborted);
         cache.Forget(id);
         await audit.RecordAsync(context, caller, "role-granted", $"user {user.UserName}", after: new { role = grant.Role, environment = grant.Environment });
         return Results.Created($"/api/v1/users/{id}/grants/{grant.Id}", new { id = grant.Id, role = grant.Role, environment = grant.Environment, userVersion = user.Version });
@@ -179,13 +195,13 @@ public static class UserEndpoints
         }
     }
 
-    private static async Task<IResult> RevokeAsync(Guid id, Guid grantId, long version, HttpContext context, StoreOptions store, PrincipalCache cache, AuditLog audit)
+    private static async Task<IResult> RevokeAsync(Guid id, Guid grantId, long version, HttpContext context, StoreOptions store, PrincipalCache cache, SessionStore sessions, AuditLog audit)
     {
         await using var db = store.CreateContext();
         var grant = await db.RoleGrants.FirstOrDefaultAsync(g => g.Id == grantId && g.UserId == id, context.RequestAborted);
         if (grant is null)
         {
-            return Problems.NotFound("grant_not_found", $"the user has no grant {grantId}");
+            return Problems.NotFound(ProblemCodes.GrantNotFound, $"the user has no grant {grantId}");
         }
 
         var caller = (await Access.PrincipalAsync(context))!;
@@ -196,12 +212,12 @@ public static class UserEndpoints
 
         if (grant is { Role: Roles.Owner, Environment: null } && await db.RoleGrants.CountAsync(g => g.Role == Roles.Owner && g.Environment == null, context.RequestAborted) == 1)
         {
-            return Problems.Conflict("last_owner", "this is the last owner; give someone else the owner role first");
+            return Problems.Conflict(ProblemCodes.LastOwner, "this is the last owner; give someone else the owner role first");
         }
 
         if (await db.Users.FirstOrDefaultAsync(u => u.Id == id, context.RequestAborted) is not { } user)
         {
-            return Problems.NotFound("user_not_found", $"there is no user {id}");
+            return Problems.NotFound(ProblemCodes.UserNotFound, $"there is no user {id}");
         }
 
         db.RoleGrants.Remove(grant);
@@ -210,6 +226,7 @@ public static class UserEndpoints
             return Problems.Stale($"user {user.UserName}");
         }
 
+        await sessions.EndAllAsync(id, context.RequestAborted);
         cache.Forget(id);
         await audit.RecordAsync(context, caller, "role-revoked", $"user {id}", before: new { role = grant.Role, environment = grant.Environment });
         return Results.NoContent();
@@ -231,7 +248,7 @@ public static class UserEndpoints
         var caller = (await Access.PrincipalAsync(context))!;
         if (!Roles.IsValid(request.Role ?? ""))
         {
-            return Problems.BadRequest("invalid_role", $"role '{request.Role}' is not one of {string.Join(", ", Roles.All)}");
+            return Problems.BadRequest(ProblemCodes.InvalidRole, $"role '{request.Role}' is not one of {string.Join(", ", Roles.All)}");
         }
 
         if (!Roles.AtLeast(caller.RoleIn(request.Environment), request.Role!))
@@ -239,18 +256,21 @@ public static class UserEndpoints
             return Problems.Forbidden($"a token cannot do more than you: you are {caller.RoleIn(request.Environment) ?? "nothing"}{(request.Environment is null ? "" : $" in {request.Environment}")}");
         }
 
-        var lifetime = TimeSpan.FromDays(Math.Clamp(request.ExpiresInDays ?? 90, 1, 3650));
-        if (lifetime > options.Value.TokenMaxLifetime)
+        // Out of range is refused, never clamped: a script asking for 0 days must not get a token that lives one.
+        var maximum = options.Value.TokenMaxLifetime;
+        if (request.ExpiresInDays is < 1 || TimeSpan.FromDays(Math.Min(request.ExpiresInDays ?? 0, 100_000)) > maximum)
         {
-            return Problems.BadRequest("token_lifetime", $"tokens may live at most {options.Value.TokenMaxLifetime.TotalDays:0} days");
+            return Problems.BadRequest(ProblemCodes.TokenLifetime, $"expiresInDays is at least 1 and at most {maximum.TotalDays:0} (Ward:TokenMaxLifetime)");
         }
+
+        var lifetime = request.ExpiresInDays is { } days ? TimeSpan.FromDays(days) : TimeSpan.FromDays(Math.Min(90, maximum.TotalDays));
 
         // 32 random bytes, url-safe: the token is shown once and stored only as its SHA-256.
         var token = TokenAuthenticationHandler.Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var stored = new ApiToken
         {
             UserId = caller.UserId,
-            Name = string.IsNullOrWhiteSpace(request.Name) ? "token" : request.Name,
+            Name = request.Name,
             Prefix = token[..12],
             Hash = PrincipalCache.HashToken(token),
             Role = request.Role!,
@@ -272,7 +292,7 @@ public static class UserEndpoints
         var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id && t.UserId == caller.UserId, context.RequestAborted);
         if (token is null)
         {
-            return Problems.NotFound("token_not_found", $"you have no token {id}");
+            return Problems.NotFound(ProblemCodes.TokenNotFound, $"you have no token {id}");
         }
 
         token.Revoked = true;

@@ -1,12 +1,14 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using Ward.Server.Api;
 
 namespace Ward.Server.Auth;
 
 /// <summary>
-/// Role checks as endpoint filters: <c>.Requires(Roles.Deployer, "name")</c> lets through callers who hold at least
-/// deployer in the environment named by the route value <c>name</c> (or globally). 401 when nobody is signed in,
-/// 403 when the role is not enough.
+/// Role checks: <c>.Requires(Roles.Deployer, "name")</c> marks an endpoint for callers who hold at least deployer in the
+/// environment named by the route value <c>name</c> (or globally). <see cref="CheckAsync"/> enforces the marks as
+/// middleware, before the endpoint reads its body: 401 when nobody is signed in, 403 when the role is not enough, and
+/// 403 for an endpoint that declares neither a role nor that anyone may call it.
 /// </summary>
 public static class Access
 {
@@ -19,7 +21,7 @@ public static class Access
 
         // A cookie from a sign-in that still has to enrol its second factor allows nothing else.
         if (context.User.Identity?.IsAuthenticated != true ||
-            context.User.FindFirstValue(Api.SessionEndpoints.StageClaim) is not (null or "full") ||
+            context.User.FindFirstValue(SessionStore.StageClaim) is not (null or SessionStore.FullStage) ||
             !Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
             return null;
@@ -32,25 +34,7 @@ public static class Access
 
     public static TBuilder Requires<TBuilder>(this TBuilder builder, string minimum, string? environmentRouteValue = null)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new RequiredRole(minimum, environmentRouteValue)).AddEndpointFilter(async (invocation, next) =>
-        {
-            var context = invocation.HttpContext;
-            var principal = await PrincipalAsync(context);
-            if (principal is null)
-            {
-                return Problems.Unauthorized();
-            }
-
-            var environment = environmentRouteValue is null ? null : context.Request.RouteValues[environmentRouteValue] as string;
-            var role = principal.RoleIn(environment);
-            if (!Roles.AtLeast(role, minimum))
-            {
-                var where = environment is null ? "" : $" in {environment}";
-                return Problems.Forbidden($"this needs the role {minimum}{where}; you have {role ?? "none"}");
-            }
-
-            return await next(invocation);
-        });
+        builder.WithMetadata(new RequiredRole(minimum, environmentRouteValue));
 
     /// <summary>
     /// Lets through callers who hold at least <paramref name="minimum"/> globally or in any one environment (a token: in
@@ -58,19 +42,7 @@ public static class Access
     /// </summary>
     public static TBuilder RequiresAnywhere<TBuilder>(this TBuilder builder, string minimum)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new RequiredRole(minimum, null) { Anywhere = true }).AddEndpointFilter(async (invocation, next) =>
-        {
-            var principal = await PrincipalAsync(invocation.HttpContext);
-            if (principal is null)
-            {
-                return Problems.Unauthorized();
-            }
-
-            var role = principal.RoleAnywhere;
-            return Roles.AtLeast(role, minimum)
-                ? await next(invocation)
-                : Problems.Forbidden($"this needs the role {minimum} in at least one environment; you have {role ?? "none"}");
-        });
+        builder.WithMetadata(new RequiredRole(minimum, null) { Anywhere = true });
 
     /// <summary>
     /// A signed-in console session at any stage, including one that still has to enrol its second factor; never an API
@@ -78,16 +50,12 @@ public static class Access
     /// </summary>
     public static TBuilder RequiresSignInCookie<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new RequiredRole(SignedIn, null) { SessionOnly = true }).AddEndpointFilter(async (invocation, next) =>
-        {
-            var user = invocation.HttpContext.User;
-            if (user.Identity?.IsAuthenticated != true)
-            {
-                return Problems.Unauthorized("sign in first");
-            }
+        builder.WithMetadata(new RequiredRole(SignedIn, null) { SessionOnly = true });
 
-            return IsCookieSession(user) ? await next(invocation) : Problems.Forbidden("this needs a signed-in session, not an API token");
-        });
+    /// <summary>Only signed-in people (not tokens): managing tokens and sessions.</summary>
+    public static TBuilder RequiresSession<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiredRole(Roles.Viewer, null) { SessionOnly = true });
 
     /// <summary>The least "role" of endpoints that any signed-in session may use, whatever its roles.</summary>
     public const string SignedIn = "signed-in";
@@ -95,19 +63,67 @@ public static class Access
     public static bool IsCookieSession(ClaimsPrincipal user) =>
         user.Identity is { IsAuthenticated: true, AuthenticationType: Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme };
 
-    /// <summary>Only signed-in people (not tokens): managing tokens and sessions.</summary>
-    public static TBuilder RequiresSession<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new RequiredRole(Roles.Viewer, null) { SessionOnly = true }).AddEndpointFilter(async (invocation, next) =>
+    /// <summary>The middleware: the endpoint's mark, checked against the caller, before the endpoint runs.</summary>
+    public static async Task CheckAsync(HttpContext context, RequestDelegate next)
+    {
+        // No endpoint, or one the framework made to refuse a method or content type the route does not take: nothing to check.
+        if (context.GetEndpoint() is not RouteEndpoint endpoint)
         {
-            var principal = await PrincipalAsync(invocation.HttpContext);
-            if (principal is null)
-            {
-                return Problems.Unauthorized();
-            }
+            await next(context);
+            return;
+        }
 
-            return principal.ViaToken ? Problems.Forbidden("this needs a signed-in session, not an API token") : await next(invocation);
-        });
+        var required = endpoint.Metadata.GetMetadata<RequiredRole>();
+        var refusal = required is null
+            ? endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null ? Problems.Forbidden("this endpoint declares no role; nobody may call it") : null
+            : await RefusalAsync(context, required);
+        if (refusal is null)
+        {
+            await next(context);
+        }
+        else
+        {
+            await refusal.ExecuteAsync(context);
+        }
+    }
+
+    private static async Task<IResult?> RefusalAsync(HttpContext context, RequiredRole required)
+    {
+        if (required.Minimum == SignedIn)
+        {
+            var user = context.User;
+            return user.Identity?.IsAuthenticated != true ? Problems.Unauthorized("sign in first")
+                : IsCookieSession(user) ? null
+                : Problems.Forbidden("this needs a signed-in session, not an API token");
+        }
+
+        var principal = await PrincipalAsync(context);
+        if (principal is null)
+        {
+            return Problems.Unauthorized();
+        }
+
+        if (required.SessionOnly)
+        {
+            return principal.ViaToken ? Problems.Forbidden("this needs a signed-in session, not an API token") : null;
+        }
+
+        if (required.Anywhere)
+        {
+            var anywhere = principal.RoleAnywhere;
+            return Roles.AtLeast(anywhere, required.Minimum) ? null : Problems.Forbidden($"this needs the role {required.Minimum} in at least one environment; you have {anywhere ?? "none"}");
+        }
+
+        var environment = required.EnvironmentRouteValue is null ? null : context.Request.RouteValues[required.EnvironmentRouteValue] as string;
+        var role = principal.RoleIn(environment);
+        if (!Roles.AtLeast(role, required.Minimum))
+        {
+            var where = environment is null ? "" : $" in {environment}";
+            return Problems.Forbidden($"this needs the role {required.Minimum}{where}; you have {role ?? "none"}");
+        }
+
+        return null;
+    }
 }
 
 /// <summary>Endpoint metadata: the least role an endpoint needs, and whether in the route's environment. The OpenAPI document carries it as x-ward-role.</summary>

@@ -16,20 +16,27 @@ public static class Totp
 
     public static string Code(string secret, DateTimeOffset at) => Code(FromBase32(secret), at.ToUnixTimeSeconds() / Step);
 
-    /// <summary>Accepts the current code and the one before and after (clock drift), in constant time per candidate.</summary>
-    public static bool Verify(string secret, string code, DateTimeOffset now)
+    /// <summary>
+    /// The 30-second step whose code <paramref name="code"/> is, among the current step and the one before and after
+    /// (clock drift), or null when it is none of them. Each candidate is compared in constant time. The caller accepts a
+    /// step once (<see cref="SecondFactor"/>).
+    /// </summary>
+    public static long? MatchingStep(string secret, string code, DateTimeOffset now)
     {
         if (code.Length != 6 || !code.All(char.IsAsciiDigit))
         {
-            return false;
+            return null;
         }
 
         var key = FromBase32(secret);
         var counter = now.ToUnixTimeSeconds() / Step;
-        var match = false;
+        long? match = null;
         for (var drift = -1; drift <= 1; drift++)
         {
-            match |= CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(Code(key, counter + drift)), System.Text.Encoding.ASCII.GetBytes(code));
+            if (CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(Code(key, counter + drift)), System.Text.Encoding.ASCII.GetBytes(code)))
+            {
+                match = counter + drift;
+            }
         }
 
         return match;

@@ -73,6 +73,6 @@ public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, 
 
     private LoadResult Load(string fileName, string content, Func<ObjectKind, string, byte[]?>? managedContent) => EnvironmentLoader.Load(
         EnvironmentSource.InMemory(fileName, Encoding.UTF8.GetBytes(content), FilesDirectory),
-        new LoadOptions { Catalog = catalog, ManagedContent = managedContent },
+        new LoadOptions { Catalog = catalog, ManagedContent = managedContent, VersionOf = vault.ObjectVersion },
         time.GetUtcNow());
 }

@@ -13,18 +13,85 @@ public sealed class User : Versioned
     /// <summary>A slow, salted hash (PBKDF2-SHA512); never the password.</summary>
     public required string PasswordHash { get; set; }
 
-    /// <summary>The TOTP shared secret, encrypted with the server's data protection keys; null until enrolled.</summary>
+    /// <summary>The TOTP shared secret in use, encrypted with the server's data protection keys; null until enrolled.</summary>
     public string? TotpSecret { get; set; }
 
     public bool TotpEnabled { get; set; }
 
-    public int FailedSignIns { get; set; }
+    /// <summary>
+    /// A secret whose enrolment has started but is not confirmed yet (encrypted). It replaces <see cref="TotpSecret"/>
+    /// only when a code from it is confirmed, so starting an enrolment never weakens the factor in use.
+    /// </summary>
+    public string? PendingTotpSecret { get; set; }
 
-    public DateTimeOffset? LockedUntil { get; set; }
+    /// <summary>The last 30-second step whose code was accepted: a code is accepted once, and never one of an earlier step.</summary>
+    public long? TotpLastStep { get; set; }
 
     public bool Disabled { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// A signed-in console session. The cookie names it; a request whose session is gone from the store is not signed in,
+/// so signing out, or a change to the user's password, second factor or roles, ends it on every replica at once.
+/// </summary>
+public sealed class Session
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid UserId { get; set; }
+
+    /// <summary>full, or enroll (the user must enrol a second factor and may do nothing else).</summary>
+    public required string Stage { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the session was last used, to within a minute.</summary>
+    public DateTimeOffset LastSeenAt { get; set; }
+}
+
+/// <summary>A second-factor recovery code: shown once, stored as its SHA-256, good for one sign-in or factor change.</summary>
+public sealed class RecoveryCode
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid UserId { get; set; }
+
+    /// <summary>SHA-256 of the normalised code, hex (the codes carry 80 random bits, so a plain hash does not help guessing).</summary>
+    public required string Hash { get; set; }
+
+    public DateTimeOffset? UsedAt { get; set; }
+}
+
+/// <summary>
+/// Failed sign-ins counted under one key (a user name and a client address, a user name and a device, or an address):
+/// after a threshold, each further failure doubles how long that key is held back. Nothing is ever locked for everyone.
+/// </summary>
+public sealed class SignInFailure
+{
+    public required string Key { get; set; }
+
+    public int Failures { get; set; }
+
+    public DateTimeOffset LastFailureAt { get; set; }
+
+    public DateTimeOffset? BlockedUntil { get; set; }
+}
+
+/// <summary>
+/// The one row (Id 1) that says the store has its first owner. Its primary key decides first-run setup once for every
+/// replica: a second setup cannot insert it again.
+/// </summary>
+public sealed class Installation
+{
+    public const int TheOnly = 1;
+
+    public int Id { get; set; } = TheOnly;
+
+    public DateTimeOffset SetUpAt { get; set; }
+
+    public Guid OwnerId { get; set; }
 }
 
 /// <summary>A role given to a user, everywhere (Environment null) or in one environment.</summary>
@@ -103,7 +170,7 @@ public sealed class StoredSecret : Versioned
     /// <summary>The value, encrypted with the server's data protection keys.</summary>
     public required string ProtectedValue { get; set; }
 
-    /// <summary>A hash of the value, to name the Docker secret version (not reversible).</summary>
+    /// <summary>A keyed hash of the value (HMAC with the installation's key), to tell versions apart; useless for guessing the value.</summary>
     public required string ContentHash { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

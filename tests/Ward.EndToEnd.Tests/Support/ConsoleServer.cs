@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Ward.Server;
-using Ward.Server.Auth;
 using Ward.Server.Services;
 
 namespace Ward.EndToEnd.Tests.Support;
@@ -29,6 +28,9 @@ internal sealed class ConsoleServer : IAsyncDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>The recovery codes the server showed the owner <see cref="CreateOwnerAsync"/> created, once.</summary>
+    public IReadOnlyList<string> OwnerRecoveryCodes { get; private set; } = [];
 
     /// <summary>The one-time setup code the server would print to its log.</summary>
     public string SetupCode => _app.Services.GetRequiredService<SetupState>().Code ?? throw new InvalidOperationException("setup is over");
@@ -58,7 +60,8 @@ internal sealed class ConsoleServer : IAsyncDisposable
         await CsrfAsync(client, cancellationToken);
         var enrolment = await PostAsync(client, "session/totp", new { }, cancellationToken);
         var secret = enrolment["secret"]!.GetValue<string>();
-        await PostAsync(client, "session/totp/confirm", new { code = Totp.Code(secret, DateTimeOffset.UtcNow) }, cancellationToken);
+        var confirmed = await PostAsync(client, "session/totp/confirm", new { code = await TotpCodes.NextAsync(secret) }, cancellationToken);
+        OwnerRecoveryCodes = [.. confirmed["recoveryCodes"]!.AsArray().Select(c => c!.GetValue<string>())];
         return secret;
     }
 
@@ -67,7 +70,7 @@ internal sealed class ConsoleServer : IAsyncDisposable
     {
         using var client = ApiClient();
         await CsrfAsync(client, cancellationToken);
-        await PostAsync(client, "session", new { userName, password, code = Totp.Code(secret, DateTimeOffset.UtcNow) }, cancellationToken);
+        await PostAsync(client, "session", new { userName, password, code = await TotpCodes.NextAsync(secret) }, cancellationToken);
         await CsrfAsync(client, cancellationToken);
         await PostAsync(client, "environments", new { fileName, content }, cancellationToken);
     }
@@ -103,6 +106,7 @@ internal sealed class ConsoleServer : IAsyncDisposable
         await _app.DisposeAsync();
         try
         {
+            File.Delete(Path.TrimEndingDirectorySeparator(_data.FullName) + ".key");
             _data.Delete(recursive: true);
         }
         catch (IOException)

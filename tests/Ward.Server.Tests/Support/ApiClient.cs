@@ -75,6 +75,9 @@ internal sealed class ApiClient : IDisposable
     /// <summary>The user's TOTP secret, when enrolled.</summary>
     public string? TotpSecret { get; set; }
 
+    /// <summary>The recovery codes the server showed once, at enrolment.</summary>
+    public IReadOnlyList<string> RecoveryCodes { get; set; } = [];
+
     public Uri BaseAddress => _http.BaseAddress!;
 
     /// <summary>A second client with copies of this one's cookies and CSRF token: what it does to its cookies stays its own.</summary>
@@ -90,7 +93,7 @@ internal sealed class ApiClient : IDisposable
             }
         }
 
-        return new ApiClient(_http.BaseAddress!.ToString(), _transcript, cookies, Bearer) { Csrf = Csrf, UserName = UserName, Password = Password, TotpSecret = TotpSecret };
+        return new ApiClient(_http.BaseAddress!.ToString(), _transcript, cookies, Bearer) { Csrf = Csrf, UserName = UserName, Password = Password, TotpSecret = TotpSecret, RecoveryCodes = RecoveryCodes };
     }
 
     public Task<Reply> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
@@ -101,12 +104,17 @@ internal sealed class ApiClient : IDisposable
 
     public Task<Reply> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path);
 
-    public async Task<Reply> SendAsync(HttpMethod method, string path, object? body = null, bool csrf = true, string? rawJson = null)
+    public async Task<Reply> SendAsync(HttpMethod method, string path, object? body = null, bool csrf = true, string? rawJson = null, byte[]? rawBody = null, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (rawJson is not null)
+        if (rawBody is not null)
         {
-            request.Content = new StringContent(rawJson, Encoding.UTF8, "application/json");
+            request.Content = new ByteArrayContent(rawBody);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
+        else if (rawJson is not null)
+        {
+            request.Content = new StringContent(rawJson, Encoding.UTF8, contentType);
         }
         else if (body is not null)
         {
@@ -157,6 +165,9 @@ internal static class ReplyAssertions
         if (code is not null)
         {
             Assert.True(reply.Code == code, $"expected the ProblemDetails code {code}, got {reply}");
+
+            // Codes are a contract: each one a test expects must be in the server's one list of them.
+            Assert.True(Ward.Server.Api.ProblemCodes.All.Contains(code), $"the code {code} is not in ProblemCodes");
         }
 
         return reply;

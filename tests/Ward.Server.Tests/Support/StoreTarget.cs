@@ -67,6 +67,7 @@ public abstract class StoreFixture : IAsyncLifetime
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var folder in _folders)
         {
+            File.Delete(WardHost.DefaultKeyFile(folder));
             try
             {
                 Directory.Delete(folder, recursive: true);

@@ -34,6 +34,9 @@ internal sealed record HostOptions
 
     /// <summary>The swarm; null is an engine endpoint where nothing listens (the socket does not exist).</summary>
     public IEngine? Engine { get; init; }
+
+    /// <summary>The key file (Ward:KeyFile); null is the server's default, next to the data folder.</summary>
+    public string? KeyFile { get; init; }
 }
 
 /// <summary>
@@ -92,6 +95,7 @@ internal sealed class WardHost : IAsyncDisposable
             "--Ward:SecureCookies=false",
             "--Ward:SignInAttemptsPerMinute=10000",
             .. options.Engine is null ? [$"--Ward:EngineHost={MissingEngine}"] : Array.Empty<string>(),
+            .. options.KeyFile is null ? Array.Empty<string>() : [$"--Ward:KeyFile={options.KeyFile}"],
             .. options.Store?.Settings ?? [],
             .. options.Settings,
         ];
@@ -151,19 +155,24 @@ internal sealed class WardHost : IAsyncDisposable
         client.UserName = userName;
         client.Password = password;
         client.TotpSecret = totpSecret ?? client.TotpSecret;
-        var code = client.TotpSecret is { } secret ? Totp.Code(secret, Clock.GetUtcNow()) : null;
+        var code = client.TotpSecret is { } secret ? await NextCodeAsync(secret) : null;
         var signedIn = await client.PostAsync("/api/v1/session", new { userName, password, code }).Expect(200);
         if (signedIn.Json!["stage"]!.GetValue<string>() == "enroll")
         {
             await client.RefreshCsrfAsync();
             var enrolment = await client.PostAsync("/api/v1/session/totp").Expect(200);
             client.TotpSecret = enrolment.Json!["secret"]!.GetValue<string>();
-            await client.PostAsync("/api/v1/session/totp/confirm", new { code = Totp.Code(client.TotpSecret, Clock.GetUtcNow()) }).Expect(200);
+            var confirmed = await client.PostAsync("/api/v1/session/totp/confirm", new { code = await NextCodeAsync(client.TotpSecret) }).Expect(200);
+            client.RecoveryCodes = confirmed.Json?["recoveryCodes"]?.AsArray().Select(c => c!.GetValue<string>()).ToList() ?? [];
         }
 
         await client.RefreshCsrfAsync();
         return client;
     }
+
+    /// <summary>The next unused code of a TOTP secret by this server's clock (a fake clock is moved on when the steps are used up).</summary>
+    public Task<string> NextCodeAsync(string secret) =>
+        TotpCodes.NextAsync(secret, Clock, Clock is Microsoft.Extensions.Time.Testing.FakeTimeProvider fake ? fake.Advance : null);
 
     /// <summary>Creates a user (as an admin or owner session) and returns its id.</summary>
     public static async Task<Guid> CreateUserAsync(ApiClient admin, string userName, string password = Password)
@@ -227,6 +236,7 @@ internal sealed class WardHost : IAsyncDisposable
         if (_ownsData)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(DefaultKeyFile(DataDirectory));
             try
             {
                 Directory.Delete(DataDirectory, recursive: true);
@@ -237,6 +247,9 @@ internal sealed class WardHost : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Where the server keeps its key file when Ward:KeyFile is not given: next to the data folder, not in it.</summary>
+    public static string DefaultKeyFile(string dataDirectory) => Path.TrimEndingDirectorySeparator(dataDirectory) + ".key";
 
     private static int FreePort()
     {

@@ -12,7 +12,7 @@ export class ApiError extends Error {
 }
 
 // Codes with which a 401 is an answer to the form being filled in, not a lost session.
-const signInAnswers = new Set(['invalid_credentials', 'two_factor_required', 'invalid_two_factor', 'locked']);
+const signInAnswers = new Set(['invalid_credentials', 'two_factor_required', 'invalid_two_factor']);
 
 const state = {
   csrf: null,

@@ -2,7 +2,7 @@
 // each page lives in its own module and renders into a fresh view that replaces the previous one.
 import { ApiError, del, explain, loadSession, whenUnauthorized } from './api.js';
 import { announce, h, replace } from './dom.js';
-import { setupPage, signInPage } from './auth.js';
+import { setupPage, signInPage, twoFactorPage } from './auth.js';
 import { environmentsPage, registerPage } from './environments.js';
 import { environmentPage } from './environment.js';
 import { auditPage } from './audit.js';
@@ -17,6 +17,7 @@ const routes = [
   { path: /^\/audit$/, page: auditPage, title: 'Audit log', nav: '#/audit' },
   { path: /^\/users$/, page: usersPage, title: 'Users', nav: '#/users' },
   { path: /^\/tokens$/, page: tokensPage, title: 'API tokens', nav: '#/tokens' },
+  { path: /^\/two-factor$/, page: twoFactorPage, title: 'Two-factor sign-in', nav: '#/two-factor' },
 ];
 
 const app = {
@@ -77,6 +78,7 @@ function renderChrome() {
     ['#/audit', 'Audit log', globalRoleAtLeast('admin')],
     ['#/users', 'Users', globalRoleAtLeast('admin')],
     ['#/tokens', 'API tokens', true],
+    ['#/two-factor', 'Two-factor', true],
   ];
   replace(nav, h('ul', {}, links.filter(([, , shown]) => shown).map(([href, label]) => h('li', {}, h('a', { href, 'data-nav': href }, label)))));
   replace(who,

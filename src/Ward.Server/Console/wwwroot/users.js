@@ -30,16 +30,12 @@ function usersTable(users, refresh, errors) {
       h('td', {}, grantList(u, refresh, errors)),
       h('td', {}, u.twoFactor ? badge('on', 'good') : badge('off', 'neutral')),
       h('td', {}, userState(u)),
-      h('td', {}, toggleButton(u, refresh, errors), grantForm(u, refresh))))));
+      h('td', {}, toggleButton(u, refresh, errors), u.twoFactor ? [' ', resetTwoFactorButton(u, refresh, errors)] : null, grantForm(u, refresh))))));
 }
 
 function userState(user) {
   if (user.disabled) {
     return badge('disabled', 'bad');
-  }
-
-  if (user.lockedUntil && new Date(user.lockedUntil) > new Date()) {
-    return h('span', {}, badge('locked', 'warn'), ' until ', time(user.lockedUntil));
   }
 
   return badge('active', 'good');
@@ -64,6 +60,25 @@ function grantList(user, refresh, errors) {
     }));
     return h('li', {}, h('strong', {}, g.role), where, ' ', remove);
   }));
+}
+
+/** For someone who lost both their authenticator and their recovery codes: they enrol again at their next sign-in. */
+function resetTwoFactorButton(user, refresh, errors) {
+  const button = h('button', { type: 'button', class: 'button-quiet', 'aria-label': `Reset two-factor sign-in of ${user.userName}` }, 'Reset two-factor');
+  button.addEventListener('click', () => busy(button, async () => {
+    if (!window.confirm(`Reset the two-factor sign-in of ${user.userName}? Their sessions end, and whoever signs in next with their password sets up a new authenticator. Do this only when you know it is them.`)) {
+      return;
+    }
+
+    try {
+      await put(`/users/${enc(user.id)}`, { resetTwoFactor: true, version: user.version });
+      announce(`Two-factor sign-in of ${user.userName} reset`);
+      await refresh();
+    } catch (error) {
+      showError(errors, error);
+    }
+  }));
+  return button;
 }
 
 /** Disables or enables a user, sending the version read: a stale one is explained, not overwritten. */
