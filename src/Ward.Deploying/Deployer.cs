@@ -73,16 +73,22 @@ public sealed class Deployer(IEngine engine, IImageSource images, TimeProvider t
     }
 
     /// <summary>
-    /// What an apply would decide before touching the swarm: the request's names are the environment's, the file can
-    /// become Swarm objects, and the readiness gate's verdict. A host that answers at once (the API, before it starts
+    /// What an apply would decide before touching the swarm: the readiness gate's verdict and, when it passes, that the
+    /// request's names are the environment's and the file can become Swarm objects. A host that answers at once (the API, before it starts
     /// the apply as an operation) asks this first; <see cref="ApplyAsync"/> decides the same again.
     /// </summary>
     /// <exception cref="DeployRequestException">The request names a service the file lacks.</exception>
     /// <exception cref="DesiredStateException">The file cannot become Swarm objects.</exception>
     public static GateVerdict Admit(LoadedEnvironment environment, DeployRequest request)
     {
-        Desire(environment, request);
-        return ReadinessGate.Evaluate(environment, request.Force);
+        // In the order ApplyAsync decides: the gate first, so a refused file is refused for its findings.
+        var gate = ReadinessGate.Evaluate(environment, request.Force);
+        if (gate.Passes)
+        {
+            Desire(environment, request);
+        }
+
+        return gate;
     }
 
     private static DesiredState Desire(LoadedEnvironment environment, DeployRequest request)

@@ -113,6 +113,18 @@ public sealed class DeployerTests : IDisposable
     }
 
     [Fact]
+    public void Admitting_an_apply_asks_the_gate_first_so_a_refused_file_is_refused_for_its_findings()
+    {
+        var environment = _world.Load(ProductionWithErrors + "\n    secrets: [token]\nsecrets:\n  token: { file: ./missing.txt }\n");
+        var refused = Deployer.Admit(environment, CoreWorld.Quick());
+        Assert.False(refused.Passes);
+        Assert.NotEmpty(refused.Blocking);
+
+        // Forced past the findings, the file's own problem is next.
+        Assert.Throws<Ward.Engine.Desired.DesiredStateException>(() => Deployer.Admit(environment, CoreWorld.Quick(force: true)));
+    }
+
+    [Fact]
     public async Task A_plan_that_is_not_confirmed_changes_nothing_and_releases_the_lock()
     {
         var observer = new RecordingObserver(confirm: false);
