@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds the clinic sample's images from Debian packages and puts them on every node of the local
-# cluster (there is no registry, and Ward never runs the docker CLI: images are root filesystems
-# imported through `./ward image import`).
+# Builds Ward's own images (images/: the load balancer) and the clinic sample's (examples/clinic/app/)
+# from Debian packages and puts them on every node of the local cluster (there is no registry, and
+# Ward never runs the docker CLI: images are root filesystems imported through `./ward image import`).
 #
-#   scripts/build-images.sh [IMAGE...]      IMAGE: a folder of examples/clinic/app (default: all)
+#   scripts/build-images.sh [IMAGE...]      IMAGE: a folder of images/ or examples/clinic/app (default: all)
 #
 # Each image is a folder with a recipe (build.conf: tag, packages, image settings, shell steps) and
 # a rootfs/ tree copied into the image. Its build hash covers the recipe, those files and this
@@ -17,7 +17,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 self="$root/scripts/build-images.sh"
 ward="${WARD:-$root/ward}"   # the ward command (another build of it may be given)
-apps="$root/examples/clinic/app"
+# Where image folders are: Ward's own, then the sample's. Names are unique across both.
+image_roots=("$root/images" "$root/examples/clinic/app")
 cache="${WARD_CACHE:-/var/cache/ward}"
 base_tar="$cache/rootfs/bookworm-minbase.tar"
 work="$cache/build"           # scratch chroots; nothing here outlives a run
@@ -131,7 +132,7 @@ build_rootfs() { # $1 name, $2 output tar; the recipe's variables are set
     || { tail -n 30 "$log" >&2; die "$name: installing packages failed"; }
 
   # The application's files, owned by root: the service's user can read but not change them.
-  tar -C "$apps/$name/rootfs" --owner=0 --group=0 --numeric-owner -cf - . \
+  tar -C "$(folder_of "$name")/rootfs" --owner=0 --group=0 --numeric-owner -cf - . \
     | tar -C "$dir" --no-same-owner -xpf -
   [ -z "${finish:-}" ] || in_chroot "$dir" "$finish"
   unmount_all
@@ -147,8 +148,17 @@ build_rootfs() { # $1 name, $2 output tar; the recipe's variables are set
   remove_tree "$dir"
 }
 
+folder_of() {
+  local image_root
+  for image_root in "${image_roots[@]}"; do
+    [ -d "$image_root/$1" ] && { echo "$image_root/$1"; return; }
+  done
+  die "no image folder $1 in images/ or examples/clinic/app/"
+}
+
 build_image() {
-  local name=$1 folder="$apps/$1"
+  local name=$1 folder
+  folder="$(folder_of "$1")"
   [ -f "$folder/build.conf" ] || die "no recipe $folder/build.conf"
 
   # A recipe sets: tag, packages (array), changes (array of Dockerfile lines for the image's
@@ -206,7 +216,10 @@ started=$SECONDS
 [ -f "$base_tar" ] || build_base
 
 if [ "$#" -gt 0 ]; then names=("$@"); else
-  names=(); for f in "$apps"/*/build.conf; do names+=("$(basename "$(dirname "$f")")"); done
+  names=()
+  for image_root in "${image_roots[@]}"; do
+    for f in "$image_root"/*/build.conf; do names+=("$(basename "$(dirname "$f")")"); done
+  done
 fi
 for name in "${names[@]}"; do build_image "$name"; done
 say "done in $((SECONDS - started)) s"

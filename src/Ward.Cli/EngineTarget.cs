@@ -1,3 +1,6 @@
+using Ward.Deploying;
+using Ward.Deploying.Balancing;
+using Ward.Deploying.Live;
 using Ward.Docker;
 using Ward.Docker.Images;
 using Ward.Engine.Ports;
@@ -22,6 +25,11 @@ internal sealed class EngineTarget : IDisposable
     public string Description { get; }
 
     public IImageSource Images { get; }
+
+    /// <summary>The core's deploy use cases on this engine, with the load balancer's routes kept (DNS through WARD_DNS_RESOLVER, else the system's).</summary>
+    public Deployer Deployer() => new(Engine, Images, TimeProvider.System, balancer: new LoadBalancerSync(Engine, DnsResolver.Create(null), Probe));
+
+    private static HttpRouteProbe Probe { get; } = new();
 
     public static EngineTarget Resolve(string? host)
     {

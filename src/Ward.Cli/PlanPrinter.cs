@@ -19,7 +19,7 @@ internal static class PlanPrinter
     {
         var plan = deployment.Plan;
         output.WriteLine($"Plan for {plan.Environment} on {target}:");
-        if (!plan.HasChanges)
+        if (!deployment.HasChanges)
         {
             output.WriteLine("  no changes: the swarm matches the file");
         }
@@ -43,6 +43,15 @@ internal static class PlanPrinter
         foreach (var warning in plan.Warnings)
         {
             output.WriteLine($"  ! {warning}");
+        }
+
+        if (deployment.Routes is { } routes)
+        {
+            output.WriteLine(routes.Changes ? "  ~ load balancer routes:" : "  load balancer routes (unchanged):");
+            foreach (var route in routes.Routes)
+            {
+                output.WriteLine($"      {route.Domain}: {route.Note}");
+            }
         }
 
         if (deployment.Images.Pinning == ImagePinning.ImageId)

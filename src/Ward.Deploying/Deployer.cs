@@ -1,3 +1,4 @@
+using Ward.Deploying.Balancing;
 using Ward.Deploying.Images;
 using Ward.Deploying.Loading;
 using Ward.Engine.Applying;
@@ -15,7 +16,13 @@ namespace Ward.Deploying;
 /// <see cref="LockConflictException"/>; a file that cannot become Swarm objects as <see cref="DesiredStateException"/>;
 /// a request naming what the file lacks as <see cref="DeployRequestException"/>. Each host maps them once.
 /// </summary>
-public sealed class Deployer(IEngine engine, IImageSource images, TimeProvider time, LockHolder? holder = null, Func<int, bool>? isProcessAlive = null)
+/// <param name="engine">The swarm.</param>
+/// <param name="images">Where the services' images come from.</param>
+/// <param name="time">The clock.</param>
+/// <param name="holder">Who takes the environment's lock.</param>
+/// <param name="isProcessAlive">Whether a process of this host still runs (to take over a crashed holder's lock).</param>
+/// <param name="balancer">Keeps the load balancer's routes; null: routes are neither planned nor sent.</param>
+public sealed class Deployer(IEngine engine, IImageSource images, TimeProvider time, LockHolder? holder = null, Func<int, bool>? isProcessAlive = null, LoadBalancerSync? balancer = null)
 {
     /// <summary>How much longer than an apply's own timeout its lock stays valid should its holder die.</summary>
     private static readonly TimeSpan LockMargin = TimeSpan.FromMinutes(5);
@@ -54,22 +61,58 @@ public sealed class Deployer(IEngine engine, IImageSource images, TimeProvider t
             return new DeployResult(DeployStatus.ImagesMissing, gate, deployment, null);
         }
 
+        ApplyResult result;
         if (!deployment.Plan.HasChanges)
         {
             // An earlier apply may have been stopped before its services converged: with nothing left to change, the
             // apply still ends only when they have.
-            var settled = await new ConvergenceWatcher(engine, time).WaitAsync(environment.Name, request.Apply, observer, 0, cancellationToken);
-            return new DeployResult(StatusOf(settled), gate, deployment, settled);
-        }
+            if (deployment.HasChanges && !await observer.ConfirmAsync(deployment, cancellationToken))
+            {
+                return new DeployResult(DeployStatus.Declined, gate, deployment, null);
+            }
 
-        if (!await observer.ConfirmAsync(deployment, cancellationToken))
+            result = await new ConvergenceWatcher(engine, time).WaitAsync(environment.Name, request.Apply, observer, 0, cancellationToken);
+        }
+        else
         {
-            return new DeployResult(DeployStatus.Declined, gate, deployment, null);
+            if (!await observer.ConfirmAsync(deployment, cancellationToken))
+            {
+                return new DeployResult(DeployStatus.Declined, gate, deployment, null);
+            }
+
+            await images.DistributeAsync(deployment.Images, observer.Note, cancellationToken);
+            result = await new Applier(engine, time).ApplyAsync(deployment.Plan, request.Apply, observer, cancellationToken);
         }
 
-        await images.DistributeAsync(deployment.Images, observer.Note, cancellationToken);
-        var result = await new Applier(engine, time).ApplyAsync(deployment.Plan, request.Apply, observer, cancellationToken);
-        return new DeployResult(StatusOf(result), gate, deployment, result);
+        return await WithRoutesAsync(environment, new DeployResult(StatusOf(result), gate, deployment, result), observer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Once the services have converged, sends the load balancer the routes the file's domains ask for (the load
+    /// balancer is one of those services). A refusal fails the apply, with the load balancer's own words.
+    /// </summary>
+    private async Task<DeployResult> WithRoutesAsync(LoadedEnvironment environment, DeployResult result, IDeployObserver observer, CancellationToken cancellationToken)
+    {
+        if (balancer is null || environment.Spec.Domains.Count == 0 || result.Status != DeployStatus.Converged)
+        {
+            return result;
+        }
+
+        try
+        {
+            var routes = await balancer.SyncAsync(environment, cancellationToken);
+            foreach (var route in routes.Routes)
+            {
+                observer.Note($"{route.Domain}: {route.Note}");
+            }
+
+            return result with { Routes = routes };
+        }
+        catch (EngineException e)
+        {
+            var applied = result.Applied!;
+            return result with { Status = DeployStatus.Failed, Applied = applied with { Problems = [.. applied.Problems, $"routes: {e.Message}"] } };
+        }
     }
 
     /// <summary>
@@ -113,7 +156,8 @@ public sealed class Deployer(IEngine engine, IImageSource images, TimeProvider t
         var observed = await StateReader.ReadAsync(engine, environment.Name, cancellationToken);
         var restart = request.Restart.Select(r => StackNames.Scoped(environment.Name, r)).ToHashSet(StringComparer.Ordinal);
         var plan = Planner.Make(environment.Name, objects, desired.Nodes, observed, request.Prune, restart);
-        return new DeploymentPlan(ImagePins.Explain(plan, resolution), resolution);
+        var routes = balancer is not null && environment.Spec.Domains.Count > 0 ? await balancer.PlanAsync(environment, cancellationToken) : null;
+        return new DeploymentPlan(ImagePins.Explain(plan, resolution), resolution) { Routes = routes };
     }
 
     private static DeployStatus StatusOf(ApplyResult result) => result.Outcome switch

@@ -1,13 +1,20 @@
 using Ward.Engine.Ports;
+using Ward.Deploying.Balancing;
 using Ward.Engine.Applying;
 using Ward.Engine.Planning;
 
 namespace Ward.Deploying;
 
-/// <summary>A plan together with how its images were identified.</summary>
+/// <summary>A plan together with how its images were identified, and the load balancer's routes when it has domains.</summary>
 public sealed record DeploymentPlan(Plan Plan, ImageResolution Images)
 {
     public string Environment => Plan.Environment;
+
+    /// <summary>How each domain would be served, and whether the routes in force change; null without domains.</summary>
+    public RoutesPlan? Routes { get; init; }
+
+    /// <summary>Whether an apply would change anything: the swarm's objects, or the load balancer's routes.</summary>
+    public bool HasChanges => Plan.HasChanges || Routes?.Changes == true;
 }
 
 /// <summary>What a plan or an apply is asked to do beyond the file.</summary>
@@ -56,7 +63,10 @@ public enum DeployStatus
 public sealed record DeployResult(DeployStatus Status, GateVerdict Gate, DeploymentPlan? Deployment, ApplyResult? Applied)
 {
     /// <summary>The apply found nothing to change (it still waited for the services to converge).</summary>
-    public bool NothingChanged => Deployment?.Plan.HasChanges == false;
+    public bool NothingChanged => Deployment?.HasChanges == false;
+
+    /// <summary>How each domain is served after the apply sent the routes; null without domains.</summary>
+    public RoutesPlan? Routes { get; init; }
 }
 
 /// <summary>Follows an apply as it happens; the CLI draws it, the server streams it as operation events.</summary>

@@ -13,6 +13,7 @@ namespace Ward.Deploying;
 /// <param name="Warnings">What the plan cannot fix by itself.</param>
 /// <param name="Summary">How many objects are created, updated and removed.</param>
 /// <param name="Images">How the services' images were identified.</param>
+/// <param name="Routes">How each domain would be served by the load balancer; null without domains.</param>
 public sealed record PlanDocument(
     string Environment,
     string? Target,
@@ -20,7 +21,8 @@ public sealed record PlanDocument(
     IReadOnlyList<PlanStepDocument> Steps,
     IReadOnlyList<string> Warnings,
     PlanSummaryDocument Summary,
-    PlanImagesDocument Images)
+    PlanImagesDocument Images,
+    PlanRoutesDocument? Routes)
 {
     public static PlanDocument Of(DeploymentPlan deployment, string? target = null)
     {
@@ -28,7 +30,7 @@ public sealed record PlanDocument(
         return new PlanDocument(
             plan.Environment,
             target,
-            plan.HasChanges,
+            deployment.HasChanges,
             [.. plan.Steps.Select(s => new PlanStepDocument(
                 s.Change.ToString().ToLowerInvariant(),
                 s.Target.ToString().ToLowerInvariant(),
@@ -41,8 +43,18 @@ public sealed record PlanDocument(
             new PlanImagesDocument(
                 deployment.Images.Pinning == Engine.Ports.ImagePinning.ImageId ? "image-id" : "as-written",
                 deployment.Images.Description,
-                deployment.Images.Pinned));
+                deployment.Images.Pinned),
+            deployment.Routes is { } routes
+                ? new PlanRoutesDocument(routes.Changes, [.. routes.Routes.Select(r => new PlanRouteDocument(r.Domain, TlsName(r.Tls), r.Note))])
+                : null);
     }
+
+    private static string TlsName(Engine.Balancing.RouteTls tls) => tls switch
+    {
+        Engine.Balancing.RouteTls.Acme => "acme",
+        Engine.Balancing.RouteTls.Internal => "internal",
+        _ => "waiting-for-dns",
+    };
 }
 
 /// <param name="Change">create, update or remove.</param>
@@ -64,3 +76,12 @@ public sealed record PlanSummaryDocument(int Create, int Update, int Remove);
 /// <param name="Description">The same, for people.</param>
 /// <param name="Pinned">Each image as written, and the ID its services run.</param>
 public sealed record PlanImagesDocument(string Pinning, string Description, IReadOnlyDictionary<string, string> Pinned);
+
+/// <param name="Changes">Whether the routes in force would change.</param>
+/// <param name="Domains">Each domain and how it would be served.</param>
+public sealed record PlanRoutesDocument(bool Changes, IReadOnlyList<PlanRouteDocument> Domains);
+
+/// <param name="Domain">The host name.</param>
+/// <param name="Tls">acme, internal, or waiting-for-dns (plain HTTP until an order can succeed).</param>
+/// <param name="Note">Why, in words.</param>
+public sealed record PlanRouteDocument(string Domain, string Tls, string Note);

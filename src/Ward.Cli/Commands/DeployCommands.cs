@@ -52,7 +52,7 @@ internal static class DeployCommands
 
                 using var target = EngineTarget.Resolve(parse.GetValue(host));
                 var request = new DeployRequest { Prune = parse.GetValue(prune), Restart = parse.GetValue(restart) ?? [], ResolveImages = parse.GetValue(resolveImage) == "always" };
-                var deployment = await new Deployer(target.Engine, target.Images, TimeProvider.System).PlanAsync(environment, request, token);
+                var deployment = await target.Deployer().PlanAsync(environment, request, token);
                 if (parse.GetValue(format) == "json")
                 {
                     using var stdout = Console.OpenStandardOutput();
@@ -63,7 +63,7 @@ internal static class DeployCommands
                     PlanPrinter.Text(Console.Out, deployment, target.Description, Terminal.UseColor("auto"));
                 }
 
-                return deployment.Plan.HasChanges ? ExitCodes.PlanHasChanges : ExitCodes.Ok;
+                return deployment.HasChanges ? ExitCodes.PlanHasChanges : ExitCodes.Ok;
             },
             invalidInput: ExitCodes.Failed));
         return command;
@@ -106,7 +106,7 @@ internal static class DeployCommands
             var console = new ApplyConsole(target.Description, live: Terminal.IsInteractive, ask: !parse.GetValue(yes) && Terminal.IsInteractive);
             try
             {
-                return Report(environment.Name, await new Deployer(target.Engine, target.Images, TimeProvider.System).ApplyAsync(environment, request, console, token), console);
+                return Report(environment.Name, await target.Deployer().ApplyAsync(environment, request, console, token), console);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

@@ -78,6 +78,6 @@ public sealed class LoadedEnvironment
             n.Labels,
             n.Availability.ToString().ToLowerInvariant(),
             n.Role.ToString().ToLowerInvariant())).ToList();
-        return new DesiredState(converter.Convert(Spec), nodes);
+        return new DesiredState(Balancing.RoutePlanner.WithLoadBalancer(Spec, converter.Convert(Spec)), nodes);
     }
 }

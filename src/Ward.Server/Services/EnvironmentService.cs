@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ward.Deploying;
+using Ward.Deploying.Balancing;
 using Ward.Deploying.Live;
 using Ward.Deploying.Loading;
 using Ward.Engine.Ports;
@@ -45,7 +46,9 @@ public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, 
             kind == ObjectKind.Secret && secrets.FirstOrDefault(s => s.Key == key) is { } secret ? vault.Unprotect(secret.ProtectedValue) : null).Environment;
     }
 
-    public Deployer Deployer() => new(engine.Engine, engine.Images, time);
+    public Deployer Deployer() => new(engine.Engine, engine.Images, time, balancer: new LoadBalancerSync(engine.Engine, _resolver.Value, Probe));
+
+    private static HttpRouteProbe Probe { get; } = new();
 
     /// <summary>
     /// The environment with facts from the swarm and DNS for the rules that need them, looked up at most every
