@@ -73,6 +73,15 @@ public sealed class DeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_tags_of_one_image_are_pinned_to_it_both()
+    {
+        _world.Images.Ids["clinic/worker:1.0"] = _world.Images.Ids["clinic/web:1.0"];
+        var result = await _world.Deployer().ApplyAsync(_world.Load(Staging), CoreWorld.Quick(), new RecordingObserver(), Token);
+        Assert.Equal(DeployStatus.Converged, result.Status);
+        Assert.Equal(ImageOf("demo_web"), ImageOf("demo_worker"));
+    }
+
+    [Fact]
     public async Task Tags_as_written_when_images_are_not_resolved()
     {
         var environment = _world.Load(Staging);
