@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ward.Deploying;
+using Ward.Deploying.Balancing;
 using Ward.Engine.Applying;
 using Ward.Engine.Observing;
 using Ward.Engine.Ports;
@@ -137,13 +138,14 @@ internal static class DeployCommands
             using var engine = EngineTarget.Resolve(parse.GetValue(host));
             await SwarmGuard.EnsureManagerAsync(engine.Engine, token);
             var report = await EnvironmentStatus.ReadAsync(engine.Engine, name, token);
+            var domains = await engine.Balancer().ObserveAsync(name, token) is { } balancer ? DomainStatus.Of(balancer) : [];
             if (parse.GetValue(format) == "json")
             {
-                StatusPrinter.Json(report, engine.Description);
+                StatusPrinter.Json(report, domains, engine.Description);
             }
             else
             {
-                StatusPrinter.Text(report, engine.Description);
+                StatusPrinter.Text(report, domains, engine.Description);
             }
 
             return report.Verdict is Verdict.Converged or Verdict.Progressing ? ExitCodes.Ok : ExitCodes.Failed;
