@@ -14,7 +14,20 @@ public interface ILiveFacts
 
     /// <summary>The A records of a domain, or null when it could not be resolved.</summary>
     IReadOnlyList<string>? ResolveA(string domain);
+
+    /// <summary>Since when Ward has seen the domain's A record point at the manager (the control plane's observations); null when it has not, or does not keep them.</summary>
+    DateTimeOffset? MappedSince(string domain) => null;
+
+    /// <summary>The certificate the load balancer holds for the domain, or null when unknown.</summary>
+    DomainCertificate? Certificate(string domain) => null;
 }
+
+/// <summary>A domain's certificate as the load balancer holds it.</summary>
+/// <param name="Issuer">Who signed it.</param>
+/// <param name="NotAfter">Until when it is valid.</param>
+/// <param name="Acme">It comes from an ACME authority (the load balancer's own renews itself every few hours).</param>
+/// <param name="LastError">The last error ordering or renewing it, if any.</param>
+public sealed record DomainCertificate(string Issuer, DateTimeOffset NotAfter, bool Acme, string? LastError);
 
 /// <summary>Everything a rule may look at. Rules are pure functions of this.</summary>
 public sealed class RuleContext

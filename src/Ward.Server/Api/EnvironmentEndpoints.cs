@@ -166,6 +166,7 @@ public static class EnvironmentEndpoints
 
         db.Environments.Remove(stored);
         db.Secrets.RemoveRange(db.Secrets.Where(s => s.Environment == name));
+        db.DomainObservations.RemoveRange(db.DomainObservations.Where(o => o.Environment == name));
         try
         {
             await db.SaveChangesAsync(context.RequestAborted);
