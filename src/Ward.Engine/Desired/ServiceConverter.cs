@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ward.Model.Compose;
 using Ward.Model.Spec;
 
 namespace Ward.Engine.Desired;
@@ -152,7 +153,7 @@ internal sealed class ServiceConverter(
                 result["VolumeOptions"] = options;
                 break;
             case MountType.Bind:
-                result["Source"] = AbsoluteHostPath(mount.Source!);
+                result["Source"] = HostPaths.ResolveBindSource(mount.Source!, environmentDirectory, processEnvironment);
                 result["Target"] = mount.Target;
                 SetTrue(result, "ReadOnly", mount.ReadOnly);
                 if (mount.Propagation is { } propagation)
@@ -174,17 +175,6 @@ internal sealed class ServiceConverter(
 
         Set(result, "Consistency", mount.Consistency);
         return result;
-    }
-
-    private string AbsoluteHostPath(string source)
-    {
-        if (source.StartsWith('~'))
-        {
-            var home = processEnvironment("HOME") ?? "/root";
-            return Path.GetFullPath(home + source[1..]);
-        }
-
-        return Path.GetFullPath(Path.Combine(environmentDirectory, source));
     }
 
     private static JsonObject? Healthcheck(HealthcheckSpec? check)

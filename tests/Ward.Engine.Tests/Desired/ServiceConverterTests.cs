@@ -387,6 +387,99 @@ public sealed class ServiceConverterTests : IDisposable
     }
 
     [Fact]
+    public void A_relative_bind_source_is_joined_and_cleaned_as_the_CLI_does_and_an_absolute_one_is_kept_as_written()
+    {
+        // docker stack config prints /dir/logs for ./logs/ (filepath.Join cleans it) but keeps /abs/x/ and
+        // /abs/../y//z as written, and the engine stores what it is sent (issue 15, seen in 3 real-world files).
+        var mounts = Container("""
+            volumes:
+              - ./logs/:/d1
+              - ./a/../b/./c:/d2
+              - .:/d3
+              - /abs/x/:/d4
+              - /abs/../y//z:/d5
+              - type: bind
+                source: rel/x/
+                target: /d6
+            """)["Mounts"]!.AsArray();
+        Assert.Equal(
+            [$"{_env.Directory}/logs", $"{_env.Directory}/b/c", _env.Directory, "/abs/x/", "/abs/../y//z", $"{_env.Directory}/rel/x"],
+            mounts.Select(m => m.Text("Source")));
+    }
+
+    [Fact]
+    public void A_tilde_in_a_bind_source_is_replaced_by_HOME_as_written_as_the_CLI_does()
+    {
+        _env.Variable("HOME", "/home/u/");
+        var mounts = Container("""
+            volumes:
+              - ~/data:/d1
+              - ~/data/:/d2
+              - ~user/q:/d3
+            """)["Mounts"]!.AsArray();
+        Assert.Equal(["/home/u//data", "/home/u//data/", "/home/u/user/q"], mounts.Select(m => m.Text("Source")));
+    }
+
+    [Fact]
+    public void Without_HOME_a_tilde_bind_source_is_joined_to_the_environment_directory_as_the_CLI_does()
+    {
+        // The CLI warns "cannot expand '~', because the environment lacks HOME" and treats the path as relative.
+        var mounts = Container("""
+            volumes:
+              - ~/data/:/d1
+              - ~user/q:/d2
+            """)["Mounts"]!.AsArray();
+        Assert.Equal([$"{_env.Directory}/~/data", $"{_env.Directory}/~user/q"], mounts.Select(m => m.Text("Source")));
+    }
+
+    [Fact]
+    public void A_relative_or_empty_HOME_is_used_as_the_CLI_uses_it()
+    {
+        _env.Variable("HOME", "rel");
+        Assert.Equal($"{_env.Directory}/rel/data", Container("volumes: [\"~/data:/d\"]").At("Mounts[0]")!.Text("Source"));
+        _env.Variable("HOME", "");
+        Assert.Equal("/data/", Container("volumes: [\"~/data/:/d\"]").At("Mounts[0]")!.Text("Source"));
+    }
+
+    [Theory]
+    [InlineData("image: $UNSET_IMAGE", "no image specified")]
+    [InlineData("environment: { A: b }", "no image specified")]
+    [InlineData("image: \"\"", "no image specified")]
+    [InlineData("image: \"busybox:\"", "invalid reference format")]
+    [InlineData("image: \"Busybox:1\"", "invalid reference format: repository name (library/Busybox) must be lowercase")]
+    [InlineData("image: \"${UNSET_IMAGE}:1.0\"", "invalid reference format")]
+    public void An_invalid_image_reference_refuses_the_whole_file_as_the_CLI_does(string image, string why)
+    {
+        // docker stack deploy refuses the file before it creates anything: "invalid image reference for service X: ...".
+        var spec = _env.Read(Environments.Yaml("st", $$"""
+            services:
+              good:
+                image: nginx:1.27
+              bad:
+                {{image}}
+            networks:
+              extra: {}
+            """));
+        var error = Assert.Throws<DesiredStateException>(() => _env.Converter().Convert(spec));
+        Assert.Equal($"invalid image reference for service bad: {why}", error.Message);
+    }
+
+    [Fact]
+    public void Every_invalid_image_reference_is_named_at_once()
+    {
+        var spec = _env.Read(Environments.Yaml("st", """
+            services:
+              a: { image: "x:" }
+              b: { image: "B" }
+              c: { image: "ok:1" }
+            """));
+        var error = Assert.Throws<DesiredStateException>(() => _env.Converter().Convert(spec));
+        Assert.Equal(
+            "invalid image reference for service a: invalid reference format; invalid image reference for service b: invalid reference format: repository name (library/B) must be lowercase",
+            error.Message);
+    }
+
+    [Fact]
     public void A_tmpfs_mount_carries_its_size()
     {
         var mounts = Container("""
