@@ -215,7 +215,7 @@ internal sealed class ServiceConverter(
         return
         [
             .. references
-                .Select(r => (Name: names.TryGetValue(r.Source, out var name) ? name : r.Source, Reference: r))
+                .Select(r => (Name: names.TryGetValue(r.Source, out var name) ? name : throw new DesiredStateException($"undefined {kind.ToLowerInvariant()} \"{r.Source}\": declare it under the top-level {kind.ToLowerInvariant()}s"), Reference: r))
                 .OrderBy(r => r.Name, StringComparer.Ordinal)
                 .ThenBy(r => r.Reference.Target ?? r.Reference.Source, StringComparer.Ordinal)
                 .Select(r => new JsonObject
@@ -290,16 +290,15 @@ internal sealed class ServiceConverter(
             return result;
         }
 
-        return service.Restart switch
+        // The reader has refused (CMP-002) a value the CLI cannot read.
+        if (service.Restart is not { } text || !RestartSyntax.TryParse(text, out var condition, out var attempts, out _) || condition == "none")
         {
-            null or "" or "no" => null,
-            "always" or "unless-stopped" => new JsonObject { ["Condition"] = "any" },
-            var text when text.StartsWith("on-failure", StringComparison.Ordinal) =>
-                text.Split(':') is [_, var n] && long.TryParse(n, out var attempts) && attempts > 0
-                    ? new JsonObject { ["Condition"] = "on-failure", ["MaxAttempts"] = attempts }
-                    : new JsonObject { ["Condition"] = "on-failure" },
-            _ => null,
-        };
+            return null;
+        }
+
+        return condition == "on-failure"
+            ? new JsonObject { ["Condition"] = condition, ["MaxAttempts"] = attempts }
+            : new JsonObject { ["Condition"] = condition };
     }
 
     private static JsonObject Placement(PlacementSpec placement)

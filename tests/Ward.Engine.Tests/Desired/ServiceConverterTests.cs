@@ -185,13 +185,26 @@ public sealed class ServiceConverterTests : IDisposable
     [Theory]
     [InlineData("always", """{"Condition":"any"}""")]
     [InlineData("unless-stopped", """{"Condition":"any"}""")]
-    [InlineData("on-failure", """{"Condition":"on-failure"}""")]
+    [InlineData("on-failure", """{"Condition":"on-failure","MaxAttempts":0}""")]
     [InlineData("on-failure:3", """{"Condition":"on-failure","MaxAttempts":3}""")]
+    [InlineData("\"on-failure:-1\"", """{"Condition":"on-failure","MaxAttempts":18446744073709551615}""")]
+    [InlineData("\"always:5\"", """{"Condition":"any"}""")]
+    [InlineData("\"no:3\"", null)]
     [InlineData("\"no\"", null)]
     public void The_restart_key_is_converted_when_there_is_no_restart_policy(string restart, string? expected)
     {
         var policy = Web($"restart: {restart}").At("TaskTemplate.RestartPolicy");
         Json.Equal(expected is null ? null : JsonNode.Parse(expected), policy);
+    }
+
+    [Fact]
+    public void An_undeclared_secret_or_config_refuses_the_file_as_the_CLI_does()
+    {
+        // docker stack deploy: "service web: undefined secret \"nope\"" (after creating the networks; Ward before anything).
+        var secret = _env.Read(File("secrets: [nope]"));
+        Assert.Equal("undefined secret \"nope\": declare it under the top-level secrets", Assert.Throws<DesiredStateException>(() => _env.Converter().Convert(secret)).Message);
+        var config = _env.Read(File("configs: [nope]"));
+        Assert.Equal("undefined config \"nope\": declare it under the top-level configs", Assert.Throws<DesiredStateException>(() => _env.Converter().Convert(config)).Message);
     }
 
     [Fact]
