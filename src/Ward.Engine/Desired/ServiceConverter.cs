@@ -7,7 +7,7 @@ namespace Ward.Engine.Desired;
 /// <summary>
 /// One compose service to the Engine API's ServiceSpec, as docker/cli's stack converter does it: entrypoint to
 /// Command and command to Args, sorted Env, the service name added as a network alias, Privileges, Resources,
-/// Placement and EndpointSpec always present, ports and capabilities sorted, defaults of 0444 for mounted secrets.
+/// Placement and EndpointSpec always present, ports sorted by published port and capabilities by name, defaults of 0444 for mounted secrets.
 /// </summary>
 internal sealed class ServiceConverter(
     EnvironmentSpec spec,
@@ -44,11 +44,23 @@ internal sealed class ServiceConverter(
         ["RestartPolicy"] = RestartPolicy(service),
         ["Placement"] = Placement(service.Deploy.Placement),
         ["Networks"] = Networks(service),
-        ["LogDriver"] = service.Logging is { Driver: { } driver } logging
-            ? new JsonObject { ["Name"] = driver, ["Options"] = StackConverter.Map(logging.Options) }
-            : null,
+        ["LogDriver"] = LogDriver(service.Logging),
         ["ForceUpdate"] = 0,
     };
+
+    /// <summary>Whenever the file gives logging, as the CLI does: options without a driver are the engine default's.</summary>
+    private static JsonObject? LogDriver(LoggingSpec? logging)
+    {
+        if (logging is null)
+        {
+            return null;
+        }
+
+        var driver = new JsonObject();
+        Set(driver, "Name", logging.Driver);
+        driver["Options"] = StackConverter.Map(logging.Options);
+        return driver;
+    }
 
     private JsonObject ContainerSpec(ServiceSpec service)
     {
@@ -109,13 +121,17 @@ internal sealed class ServiceConverter(
         return container;
     }
 
-    /// <summary>env_file and environment merged (already, by the reader); a name without value takes the deploying shell's value.</summary>
+    /// <summary>
+    /// env_file and environment merged (already, by the reader); a name given twice keeps its last value, as the CLI's
+    /// map does; a name without value takes the deploying shell's value.
+    /// </summary>
     private List<string>? Environment(ServiceSpec service)
     {
-        var entries = service.Environment.Select(pair =>
+        var entries = service.Environment.Keys.Distinct(StringComparer.Ordinal).Select(key =>
         {
-            var value = string.IsNullOrEmpty(pair.Value) ? processEnvironment(pair.Key) ?? pair.Value : pair.Value;
-            return value is null ? pair.Key : $"{pair.Key}={value}";
+            var written = service.Environment[key];
+            var value = string.IsNullOrEmpty(written) ? processEnvironment(key) ?? written : written;
+            return value is null ? key : $"{key}={value}";
         });
         return [.. entries.Order(StringComparer.Ordinal)];
     }
@@ -184,7 +200,9 @@ internal sealed class ServiceConverter(
             return null;
         }
 
-        if (check.Disabled && (check.Test is null || check.Test is [.., "NONE"]))
+        // disable: true (with no test, the reader has refused it otherwise) is the bare NONE; a test of NONE is
+        // converted like any other test, its durations and retries included, as the CLI does.
+        if (check.Disabled && check.Test is null)
         {
             return new JsonObject { ["Test"] = new JsonArray("NONE") };
         }
@@ -271,6 +289,14 @@ internal sealed class ServiceConverter(
             var node = new JsonObject();
             Set(node, "NanoCPUs", reservations.Cpus is { } cpus ? NanoCpus.From(cpus) : null);
             Set(node, "MemoryBytes", reservations.MemoryBytes);
+            if (reservations.GenericResources.Count > 0)
+            {
+                node["GenericResources"] = new JsonArray([.. reservations.GenericResources.Select(r => (JsonNode)new JsonObject
+                {
+                    ["DiscreteResourceSpec"] = new JsonObject { ["Kind"] = r.Kind, ["Value"] = r.Value },
+                })]);
+            }
+
             result["Reservations"] = node;
         }
 
@@ -365,7 +391,9 @@ internal sealed class ServiceConverter(
         if (service.Ports.Count > 0)
         {
             result["Ports"] = new JsonArray([.. service.Ports
-                .OrderBy(p => p.Published ?? 0).ThenBy(p => p.Target).ThenBy(p => p.Protocol, StringComparer.Ordinal).ThenBy(p => p.Mode, StringComparer.Ordinal)
+                // By published port only, keeping the file's order among equal ones (a stable sort), as the CLI's
+                // sort.Slice does on a short list; it is unstable beyond 12 ports, where either order is the CLI's.
+                .OrderBy(p => p.Published ?? 0)
                 .Select(p =>
                 {
                     var port = new JsonObject { ["Protocol"] = p.Protocol, ["TargetPort"] = p.Target };

@@ -16,7 +16,17 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
     {
         var service = Read(name, node, path);
         CheckRestart(service, node.Get("restart"), path);
+        CheckHealthcheck(node.Get("healthcheck"), path);
         return service;
+    }
+
+    /// <summary>docker stack deploy refuses a healthcheck that is disabled and has a test (even NONE).</summary>
+    private void CheckHealthcheck(YNode? node, ModelPath path)
+    {
+        if (node.Get("disable").Bool() == true && node.Get("test") is { } test && test is not YScalar { IsNull: true } && test is not YSequence { Items.Count: 0 })
+        {
+            diagnostics.DeployBlocker(path.Child("healthcheck").ToString(), "test and disable can't be set at the same time; remove test, or disable: true", test.Location);
+        }
     }
 
     private ServiceSpec Read(string name, YNode node, ModelPath path) => new()
@@ -382,7 +392,17 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             }
         }
 
-        return new ResourceValues { Cpus = cpus, MemoryBytes = memory, Pids = node.Get("pids").Long() };
+        return new ResourceValues
+        {
+            Cpus = cpus,
+            MemoryBytes = memory,
+            Pids = node.Get("pids").Long(),
+            GenericResources = node.Get("generic_resources").Items()
+                .Select(r => r.Get("discrete_resource_spec"))
+                .Where(d => d.Get("kind").Text() is not null)
+                .Select(d => new GenericResource(d.Get("kind").Text()!, d.Get("value").Double() is { } value ? (long)value : 0))
+                .ToValueList(),
+        };
     }
 
     private static UpdateConfigSpec? UpdateConfig(YNode? node) => node is YMapping

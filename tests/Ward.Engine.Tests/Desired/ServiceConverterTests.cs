@@ -221,8 +221,10 @@ public sealed class ServiceConverterTests : IDisposable
     }
 
     [Fact]
-    public void Ports_are_sorted_by_published_port_target_protocol_and_mode()
+    public void Ports_are_sorted_by_published_port_keeping_the_file_order_of_equal_ones()
     {
+        // As docker stack deploy 28.2.2 sent this very list (issue 15's differential test found Ward also sorting by
+        // target, protocol and mode): sort.Slice by published port, which for a short list keeps ties in file order.
         var ports = Web("""
             ports:
               - "9090:90"
@@ -231,10 +233,16 @@ public sealed class ServiceConverterTests : IDisposable
               - "80:80"
               - target: 7000
                 published: 80
+                protocol: sctp
                 mode: host
+              - "8080"
+              - target: 92
+              - "8079"
             """)["EndpointSpec"]!["Ports"]!.AsArray()
-            .Select(p => $"{p!["PublishedPort"]}:{p["TargetPort"]}/{p["Protocol"]}/{p["PublishMode"]}");
-        Assert.Equal(["80:80/tcp/ingress", "80:80/udp/ingress", "80:7000/tcp/host", "3000:4000/tcp/ingress", "3001:4001/tcp/ingress", "9090:90/tcp/ingress"], ports);
+            .Select(p => $"{p!["PublishedPort"]?.ToJsonString() ?? "0"}:{p["TargetPort"]}/{p["Protocol"]}/{p["PublishMode"]}");
+        Assert.Equal(
+            ["0:8080/tcp/ingress", "0:92/tcp/ingress", "0:8079/tcp/ingress", "80:80/udp/ingress", "80:80/tcp/ingress", "80:7000/sctp/host", "3000:4000/tcp/ingress", "3001:4001/tcp/ingress", "9090:90/tcp/ingress"],
+            ports);
     }
 
     [Fact]
@@ -553,6 +561,60 @@ public sealed class ServiceConverterTests : IDisposable
             """)["Healthcheck"];
         Json.Equal(Json.Parse("""{"Test":["CMD","curl","-f","http://localhost"],"Interval":60000000000,"Timeout":0,"StartPeriod":0,"Retries":2}"""), check);
         Json.Equal(Json.Parse("""{"Test":["NONE"]}"""), Container("healthcheck:\n  disable: true")["Healthcheck"]);
+    }
+
+    [Fact]
+    public void A_test_of_NONE_keeps_the_durations_as_the_CLI_does()
+    {
+        // Found by the differential test (issue 15): only disable: true gives the bare NONE; a NONE test is converted
+        // like any other, durations and retries included.
+        var check = Container("""
+            healthcheck:
+              test: ["NONE"]
+              interval: 1m30s
+              timeout: 1ms
+              retries: 3
+              start_period: 10s
+            """)["Healthcheck"];
+        Json.Equal(Json.Parse("""{"Test":["NONE"],"Interval":90000000000,"Timeout":1000000,"StartPeriod":10000000000,"Retries":3}"""), check);
+    }
+
+    [Fact]
+    public void A_variable_listed_twice_keeps_its_last_value_once_as_the_CLI_does()
+    {
+        // Found by the differential test (issue 15): the CLI reads the list into a map.
+        var container = Container("""
+            environment:
+              - A=1
+              - B=x
+              - A=2
+            """);
+        Assert.Equal(["A=2", "B=x"], container.Strings("Env"));
+    }
+
+    [Fact]
+    public void Generic_resources_are_reserved_as_the_CLI_reserves_them()
+    {
+        // Found by the differential test (issue 15): Ward dropped deploy.resources.reservations.generic_resources.
+        var resources = Web("""
+            deploy:
+              resources:
+                reservations:
+                  memory: 64M
+                  generic_resources:
+                    - discrete_resource_spec: { kind: gpu, value: 2 }
+                    - discrete_resource_spec: { kind: fpga, value: 1 }
+            """).At("TaskTemplate.Resources.Reservations");
+        Json.Equal(
+            Json.Parse("""{"MemoryBytes":67108864,"GenericResources":[{"DiscreteResourceSpec":{"Kind":"gpu","Value":2}},{"DiscreteResourceSpec":{"Kind":"fpga","Value":1}}]}"""),
+            resources);
+    }
+
+    [Fact]
+    public void Logging_options_without_a_driver_are_sent_as_the_CLI_sends_them()
+    {
+        // Found by the differential test (issue 15): the CLI sends a log driver whenever logging is given.
+        Json.Equal(Json.Parse("""{"Options":{"tag":"x"}}"""), Web("logging:\n  options:\n    tag: x").At("TaskTemplate.LogDriver"));
     }
 
     [Fact]
