@@ -38,7 +38,6 @@ try
 {
     using var runner = new DifferentialRunner(socket, docker, scratch);
     await runner.PrepareAsync(CancellationToken.None);
-    Console.WriteLine($"differential: {cases} generated stack files, {threads} at a time, docker stack deploy vs ward on {socket}");
     if (args.Contains("--replay"))
     {
         // The kept cases only, as the test suite replays them.
@@ -55,6 +54,7 @@ try
         return differing == 0 ? 0 : 1;
     }
 
+    Console.WriteLine($"differential: {cases} generated stack files, {threads} at a time, docker stack deploy vs ward on {socket}");
     var done = 0;
     var report = await runner.RunGeneratedAsync(cases, threads, firstNumber: 5000, keepIn: keepCases ? kept : null, outcome =>
     {

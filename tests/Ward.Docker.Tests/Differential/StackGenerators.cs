@@ -106,7 +106,7 @@ internal static class StackGenerators
 
     /// <summary>One service (the <paramref name="index"/>th): an image and a deploy section always, the other keys often.</summary>
     private static Gen<(string Name, Part Part)> Service(int index) =>
-        Gen.Select(Gen.OneOf(ServiceNames[index]), Gen.Bool, Gen.Frequency((6, Gen.Const("vip")), (2, Gen.Const("dnsrr")), (1, Gen.Const(""))))
+        Gen.Select(Gen.OneOf(ServiceNames[index]), Gen.Bool, Gen.Frequency((6, Gen.Const("vip")), (2, Gen.Const("dnsrr")), (1, Gen.Const("")), (1, Gen.Const("VIP"))))
             .SelectMany((name, global, endpoint) => Combine(
                 [
                     Image,
@@ -146,7 +146,7 @@ internal static class StackGenerators
             .Select(image => image is null ? Part.Empty : Part.Key("image", image))));
 
     private static readonly Gen<Part> Command = Gen.Select(
-        Pick<object?>(null, L("sleep", "3600"), "sh -c 'echo \"a b\" && sleep 1'", L()),
+        Pick<object?>(null, L("sleep", "3600"), "sh -c 'echo \"a b\" && sleep 1'", L(), L("echo", "$$HOME", "${DIFF_TAG}")),
         Pick<object?>(null, L("/bin/sh", "-c"), "/entry.sh --flag 'two words'"),
         (command, entrypoint) => Opt("command", command).With(Opt("entrypoint", entrypoint)));
 
@@ -154,7 +154,8 @@ internal static class StackGenerators
         Pick<object?>(
             M(("A", "1"), ("B", ""), ("C", null), ("FROM_SHELL", null), ("NUM", 5), ("SHARED", "inline")),
             L("A=1", "B=", "C", "FROM_SHELL", "D=two words", "A=2"),
-            M(("EMPTY_SET", ""), ("INTERPOLATED", "${DIFF_TAG}-x"), ("ESCAPED", "$$HOME"))),
+            M(("EMPTY_SET", ""), ("INTERPOLATED", "${DIFF_TAG}-x"), ("ESCAPED", "$$HOME")),
+            M(("EQUALS", "a=b=c"), ("UNICODE", "café ✓"), ("COLON", "x: y # not a comment"))),
         Gen.Bool,
         (environment, envFile) =>
         {
@@ -165,7 +166,7 @@ internal static class StackGenerators
         });
 
     private static readonly Gen<Part> Labels =
-        Pick<object>(M(("com.example.team", "web"), ("empty", ""), ("tag", "${DIFF_TAG}")), L("com.example.a=1", "com.example.b"))
+        Pick<object>(M(("com.example.team", "web"), ("empty", ""), ("tag", "${DIFF_TAG}")), L("com.example.a=1", "com.example.b"), M(("money", "$$5"), ("unicode", "zürich"), ("url", "http://x:80/#y")))
             .Select(labels => Part.Key("labels", labels).Variable("DIFF_TAG", "1.0"));
 
     /// <summary>Ports of service <paramref name="index"/>, published on its own block of the case's ports; only host mode for dnsrr.</summary>
@@ -186,7 +187,9 @@ internal static class StackGenerators
                 M(("target", 90), ("published", new YamlRaw(P(5))), ("protocol", "tcp"), ("mode", "ingress")),
                 M(("target", 91), ("published", new YamlRaw(P(6))), ("mode", "host")),
                 M(("target", 92)),
-                M(("target", 93), ("published", new YamlRaw(P(7))), ("protocol", "UDP"), ("mode", "HOST")));
+                M(("target", 93), ("published", new YamlRaw(P(7))), ("protocol", "UDP"), ("mode", "HOST")),
+                $"{P(3)}-{P(4)}:70",
+                M(("target", 94), ("published", 0)));
         return Gen.Frequency(
             (40, entries.List[1, 3].Select(list => Part.Key("ports", Distinct(list)))),
             // The engine refuses a port published twice; docker stack deploy then stops part-way.
@@ -210,6 +213,8 @@ internal static class StackGenerators
             Mount("~user/q:/other-home"),
             Mount(".:/cwd"),
             Mount("../up:/up"),
+            Mount("./z:/z:z"),
+            Mount("/srv/abs/:/abs-slash"),
             Mount(M(("type", "bind"), ("source", "./cfg/"), ("target", "/cfg"), ("read_only", true), ("bind", M(("propagation", "rslave"))))),
             Mount(M(("type", "bind"), ("source", "~/long/"), ("target", "/home-long"), ("consistency", "cached"))),
             Mount(M(("type", "volume"), ("source", "data2"), ("target", "/d2"), ("volume", M(("nocopy", true)))), ("volumes", "data2", M(("labels", L("x=y"))))),
@@ -264,12 +269,13 @@ internal static class StackGenerators
             Pick<object?>(L("CMD", "true"), "wget -q -O- http://localhost/ || exit 1", L("CMD-SHELL", "exit 0"), L("NONE"), null),
             Pick<object?>(null, "30s", "1m30s", "500ms", "0s"),
             Pick<object?>(null, "5s", "1ms"),
-            Pick<object?>(null, 3, 0),
+            Pick<object?>(null, 3, 0, 2.7),
             Pick<object?>(null, "10s"),
             Pick<object?>(null, "2s"),
             (test, interval, timeout, retries, startPeriod, startInterval) => Part.Key("healthcheck", Compact(
                 ("test", test), ("interval", interval), ("timeout", timeout), ("retries", retries), ("start_period", startPeriod), ("start_interval", startInterval))))),
         (10, Gen.Const(Part.Key("healthcheck", M(("disable", true))))),
+        (5, Gen.Const(Part.Key("healthcheck", M(("retries", 5), ("interval", "1m"))))),
         // docker stack deploy refuses a healthcheck both disabled and with a test.
         (1, Gen.Const(Part.Key("healthcheck", M(("disable", true), ("test", L("NONE")))))),
         // The engine refuses an interval under 1ms.
@@ -282,7 +288,7 @@ internal static class StackGenerators
                 Pick<object?>(null, M(("parallelism", 2), ("delay", "10s"), ("failure_action", "rollback"), ("monitor", "30s"), ("max_failure_ratio", 0.25), ("order", "start-first")), M(("parallelism", 0)), M(("failure_action", "continue"), ("order", "stop-first"))),
                 Pick<object?>(null, M(("parallelism", 1), ("delay", "0s"), ("failure_action", "pause"), ("monitor", "5s"), ("max_failure_ratio", 0), ("order", "stop-first")))),
             Gen.Frequency(
-                (50, Pick<object?>(null, M(("condition", "on-failure"), ("delay", "5s"), ("max_attempts", 3), ("window", "2m")), M(("condition", "none")), M(("condition", "any"), ("max_attempts", 0)), M(("delay", "1s")))),
+                (50, Pick<object?>(null, M(("condition", "on-failure"), ("delay", "5s"), ("max_attempts", 3), ("window", "2m")), M(("condition", "none")), M(("condition", "any"), ("max_attempts", 0), ("window", "0s")), M(("delay", "1s")))),
                 // The engine refuses a restart condition it does not know.
                 (1, Gen.Const<object?>(M(("condition", "always"))))),
             Pick<object?>(
@@ -290,6 +296,7 @@ internal static class StackGenerators
                 M(("limits", M(("cpus", "0.5"), ("memory", "512M"), ("pids", 100))), ("reservations", M(("cpus", "0.25"), ("memory", "128M")))),
                 M(("limits", M(("cpus", "2"), ("memory", "1G")))),
                 M(("limits", M(("cpus", "0.001"), ("memory", "64MiB")))),
+                M(("limits", M(("cpus", "1.25"), ("pids", 0))), ("reservations", M(("cpus", "0.125")))),
                 M(("reservations", M(("memory", "4M"), ("generic_resources", L(M(("discrete_resource_spec", M(("kind", "gpu"), ("value", 1)))))))))),
             Gen.Frequency(
                 (50, Pick<object?>(L(), L("node.role == worker"), L("node.labels.zone != a", " node.hostname==h-1 "), L("engine.labels.x == y", "node.platform.os==linux"))),
@@ -324,14 +331,16 @@ internal static class StackGenerators
         Part.Key("networks", L("back", "front")).Declare("networks", "back", M(("driver", "overlay"), ("attachable", true), ("labels", M(("tier", "back"))))).Declare("networks", "front", M()),
         Part.Key("networks", M(("front", M(("aliases", L("fe", "fe-2")))), ("named", null))).Declare("networks", "front", M()).Declare("networks", "named", M(("name", "diff-«C»-named"), ("internal", true), ("driver_opts", M(("com.docker.network.driver.mtu", "1400"))))),
         Part.Key("networks", M(("outside", M(("aliases", L("ext")))), ("subnetted", M()))).Declare("networks", "outside", M(("external", true), ("name", ExternalNetwork))).Declare("networks", "subnetted", M(("ipam", M(("config", L(M(("subnet", "172.28.«N».0/24")))))))),
-        Part.Key("networks", L("default", "front")).Declare("networks", "front", M()));
+        Part.Key("networks", L("default", "front")).Declare("networks", "front", M()),
+        Part.Key("networks", M(("default", M(("aliases", L("d1")))))).Declare("networks", "default", M(("driver", "overlay"), ("attachable", true), ("labels", L("custom=default")))),
+        Part.Key("networks", L("ipam")).Declare("networks", "ipam", M(("ipam", M(("driver", "default"), ("config", L(M(("subnet", "172.29.«N».0/24")))))))));
 
     private static readonly Gen<Part> Runtime = Gen.Select(
         Pick<object?>(null, "myhost"),
         Pick<object?>(null, "1000:1000", "nobody"),
         Pick<object?>(null, "/srv"),
         Pick<object?>(null, "SIGQUIT", "9"),
-        Pick<object?>(null, "1m30s", "0s"),
+        Pick<object?>(null, "1m30s", "0s", "-5s"),
         Pick<object?>(null, L("NET_ADMIN", "sys_time"), L("cap_chown")),
         Pick<object?>(null, L("ALL"), L("MKNOD", "NET_ADMIN")),
         Gen.Select(
@@ -339,7 +348,7 @@ internal static class StackGenerators
             Pick<object?>(null, true),
             Pick<object?>(null, "8.8.8.8", L("1.1.1.1", "8.8.4.4")),
             Pick<object?>(null, "example.org"),
-            Pick<object?>(null, L("somehost:162.242.195.82", "other=10.0.0.1"), M(("mapped", "10.0.0.2"))),
+            Pick<object?>(null, L("somehost:162.242.195.82", "other=10.0.0.1"), M(("mapped", "10.0.0.2")), L("host6:::1")),
             Pick<object?>(null, "default"),
             Pick<object?>(null, "on-failure:3", "always", "unless-stopped", "no", "on-failure")),
         (hostname, user, workingDir, stopSignal, grace, capAdd, capDrop, more) =>
@@ -370,7 +379,8 @@ internal static class StackGenerators
     private static readonly Gen<Part> Ignored = Pick(
         Part.Key("privileged", true).With(Part.Key("security_opt", L("no-new-privileges:true"))),
         Part.Key("container_name", "fixed").With(Part.Key("expose", L("80", 81))),
-        Part.Key("domainname", "example.org").With(Part.Key("x-note", M(("anything", L(1, 2))))));
+        Part.Key("domainname", "example.org").With(Part.Key("x-note", M(("anything", L(1, 2))))),
+        Part.Key("tmpfs", L("/run", "/tmp")).With(Part.Key("oom_score_adj", 100)).With(Part.Key("shm_size", "64m")));
 
     private static Part Opt(string key, object? value) => value is null ? Part.Empty : Part.Key(key, value);
 
