@@ -12,7 +12,19 @@ namespace Ward.Rules.Rules;
 /// </summary>
 public abstract class EngineRule : Rule
 {
-    protected const string EngineSource = "Probed on the Docker engine (20.10, API 1.41) and docker CLI 28.2.2; docs/reference/stack-config-behaviour.md section 9.";
+    private const string Probed = "Probed on the Docker engine (20.10, API 1.41) and docker CLI 28.2.2; docs/reference/stack-config-behaviour.md section 9.";
+
+    /// <summary>An ENG rule's descriptor: an error that blocks every deploy, its source ending with how it was established.</summary>
+    protected static RuleDescriptor Blocking(string id, string title, string why, string fix, string source) => new()
+    {
+        Id = id,
+        Title = title,
+        Severity = Severity.Error,
+        BlocksDeploy = true,
+        Why = why,
+        Fix = fix,
+        Source = $"{source} {Probed}",
+    };
 
     protected static string Service(ServiceSpec service) => $"service {service.Name}";
 
@@ -24,16 +36,12 @@ public abstract class EngineRule : Rule
 /// <summary>ENG-001: every service has a valid image reference.</summary>
 public sealed class EngineImageRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-001",
-        Title = "Image references are valid",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "docker stack deploy refuses the whole file when an image is missing or not a valid reference (an unset variable, `repo:` with an empty tag, upper case, a malformed digest), and the engine refuses to create such a service. A deploy that went ahead would leave the networks and the other services created and this one missing.",
-        Fix = "Give every service an image such as `registry.example.org/team/app:1.4.2`, and set the variables it is made of or give them a default: `image: app:${TAG:-1.4.2}`.",
-        Source = "distribution/reference ParseNormalizedNamed; docker/cli stack deploy (\"invalid image reference for service X\"); swarmkit controlapi validateImage. " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-001",
+        "Image references are valid",
+        why: "docker stack deploy refuses the whole file when an image is missing or not a valid reference (an unset variable, `repo:` with an empty tag, upper case, a malformed digest), and the engine refuses to create such a service. A deploy that went ahead would leave the networks and the other services created and this one missing.",
+        fix: "Give every service an image such as `registry.example.org/team/app:1.4.2`, and set the variables it is made of or give them a default: `image: app:${TAG:-1.4.2}`.",
+        source: "distribution/reference ParseNormalizedNamed; docker/cli stack deploy (\"invalid image reference for service X\"); swarmkit controlapi validateImage.");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -57,16 +65,12 @@ public sealed class EngineImageRule : EngineRule
 /// <summary>ENG-002: the names of the services, networks, secrets, configs and volumes Ward creates are ones the engine takes.</summary>
 public sealed class EngineNameRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-002",
-        Title = "Object names the engine accepts",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "The compose format allows names the engine refuses: a service or overlay network is named <environment>_<key> and must be a DNS label (letters, digits, '-' and '_' inside, at most 63 characters, so no '.'); a secret or config name (with the 11 characters of Ward's content hash) at most 64 characters of letters, digits, '-', '_' and '.'; a local volume at least two such characters. docker stack deploy stops at the first refused one, after creating the others.",
-        Fix = "Rename the key (or its `name:`): `api.v2` → `api-v2`, and shorten long names.",
-        Source = "swarmkit controlapi validateAnnotations and validateConfigOrSecretAnnotations; the local volume driver's name check. " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-002",
+        "Object names the engine accepts",
+        why: "The compose format allows names the engine refuses: a service or overlay network is named <environment>_<key> and must be a DNS label (letters, digits, '-' and '_' inside, at most 63 characters, so no '.'); a secret or config name (with the 11 characters of Ward's content hash) at most 64 characters of letters, digits, '-', '_' and '.'; a local volume at least two such characters. docker stack deploy stops at the first refused one, after creating the others.",
+        fix: "Rename the key (or its `name:`): `api.v2` → `api-v2`, and shorten long names.",
+        source: "swarmkit controlapi validateAnnotations and validateConfigOrSecretAnnotations; the local volume driver's name check.");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -124,16 +128,12 @@ public sealed class EngineNameRule : EngineRule
 /// <summary>ENG-003: mounts the engine creates and the container can start with.</summary>
 public sealed class EngineMountRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-003",
-        Title = "Mounts the engine accepts",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "The engine refuses a service with two mounts on the same target or an unknown bind propagation, and rejects every task of one whose mount target is not an absolute path, whose bind source is a Windows path, whose volume source is a path, whose tmpfs has a source, or that uses an npipe mount on Linux. The service then never runs.",
-        Fix = "Give each mount its own absolute target (`/data`, not `data`); bind host paths that exist on Linux nodes; name volumes with `source: data` (declared under top-level `volumes:`); use propagation private, rprivate, shared, rshared, slave or rslave.",
-        Source = "swarmkit controlapi validateMounts (\"duplicate mount point\"); the daemon's MountPropagation conversion; the container executor's validateMounts. " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-003",
+        "Mounts the engine accepts",
+        why: "The engine refuses a service with two mounts on the same target or an unknown bind propagation, and rejects every task of one whose mount target is not an absolute path, whose bind source is a Windows path, whose volume source is a path, whose tmpfs has a source, or that uses an npipe mount on Linux. The service then never runs.",
+        fix: "Give each mount its own absolute target (`/data`, not `data`); bind host paths that exist on Linux nodes; name volumes with `source: data` (declared under top-level `volumes:`); use propagation private, rprivate, shared, rshared, slave or rslave.",
+        source: "swarmkit controlapi validateMounts (\"duplicate mount point\"); the daemon's MountPropagation conversion; the container executor's validateMounts.");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -171,16 +171,12 @@ public sealed class EngineMountRule : EngineRule
 /// <summary>ENG-004: durations the engine accepts.</summary>
 public sealed class EngineDurationRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-004",
-        Title = "Durations the engine accepts",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "The compose format reads negative and sub-millisecond durations, but the engine refuses a service whose healthcheck interval, timeout or start period is under 1ms (other than 0, which means the default), or whose restart delay or window, or update or rollback delay or monitor, is negative.",
-        Fix = "Use durations of at least 1ms for healthchecks (e.g. `interval: 30s`) and no negative ones (`delay: 5s`).",
-        Source = "swarmkit controlapi validateHealthCheck, validateRestartPolicy and validateUpdate. " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-004",
+        "Durations the engine accepts",
+        why: "The compose format reads negative and sub-millisecond durations, but the engine refuses a service whose healthcheck interval, timeout or start period is under 1ms (other than 0, which means the default), or whose restart delay or window, or update or rollback delay or monitor, is negative.",
+        fix: "Use durations of at least 1ms for healthchecks (e.g. `interval: 30s`) and no negative ones (`delay: 5s`).",
+        source: "swarmkit controlapi validateHealthCheck, validateRestartPolicy and validateUpdate.");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -220,16 +216,12 @@ public sealed class EngineDurationRule : EngineRule
 /// <summary>ENG-005: restart conditions, failure actions, failure ratios and endpoint modes the engine knows.</summary>
 public sealed class EnginePolicyRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-005",
-        Title = "Restart, update and endpoint settings the engine knows",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "These are free text to the compose format, but the engine refuses a service whose restart condition is not none, on-failure or any (exactly so: not always, no or ANY), whose update or rollback failure_action is not pause, continue or rollback, whose max_failure_ratio is outside 0 to 1, or whose endpoint_mode is not vip or dnsrr.",
-        Fix = "Use `condition: on-failure` (or none, any), `failure_action: rollback` (or pause, continue), a max_failure_ratio between 0 and 1, and `endpoint_mode: vip` or `dnsrr`.",
-        Source = "the daemon's service spec conversion (\"invalid RestartCondition\", \"unrecognized update failure action\", \"invalid resolution mode\"); swarmkit validateUpdate. " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-005",
+        "Restart, update and endpoint settings the engine knows",
+        why: "These are free text to the compose format, but the engine refuses a service whose restart condition is not none, on-failure or any (exactly so: not always, no or ANY), whose update or rollback failure_action is not pause, continue or rollback, whose max_failure_ratio is outside 0 to 1, or whose endpoint_mode is not vip or dnsrr.",
+        fix: "Use `condition: on-failure` (or none, any), `failure_action: rollback` (or pause, continue), a max_failure_ratio between 0 and 1, and `endpoint_mode: vip` or `dnsrr`.",
+        source: "the daemon's service spec conversion (\"invalid RestartCondition\", \"unrecognized update failure action\", \"invalid resolution mode\"); swarmkit validateUpdate.");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Ward.Model.Diagnostics;
 using Ward.Model.Spec;
 
 namespace Ward.Rules.Rules;
@@ -7,16 +6,12 @@ namespace Ward.Rules.Rules;
 /// <summary>ENG-006: published ports the engine accepts, within a service and across the file.</summary>
 public sealed class EnginePortRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-006",
-        Title = "Published ports the engine accepts",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "The engine refuses a service that publishes the same port and protocol twice, a dnsrr service with a port in ingress mode, and a second service publishing a port another already publishes in ingress mode (host mode may share). docker stack deploy creates the services in turn, so the first ones exist when the refusal comes.",
-        Fix = "Publish each port once (`8080:80` for one service, `8081:80` for the next), publish dnsrr services in host mode (`mode: host`), or put one load balancer in front.",
-        Source = "swarmkit controlapi validateEndpointSpec (\"duplicate published ports provided\", \"port published with ingress mode can't be used with dnsrr mode\") and checkPortConflicts (\"port is already in use by service\"). " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-006",
+        "Published ports the engine accepts",
+        why: "The engine refuses a service that publishes the same port and protocol twice, a dnsrr service with a port in ingress mode, and a second service publishing a port another already publishes in ingress mode (host mode may share). docker stack deploy creates the services in turn, so the first ones exist when the refusal comes.",
+        fix: "Publish each port once (`8080:80` for one service, `8081:80` for the next), publish dnsrr services in host mode (`mode: host`), or put one load balancer in front.",
+        source: "swarmkit controlapi validateEndpointSpec (\"duplicate published ports provided\", \"port published with ingress mode can't be used with dnsrr mode\") and checkPortConflicts (\"port is already in use by service\").");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -62,16 +57,12 @@ public sealed class EnginePortRule : EngineRule
 /// <summary>ENG-007: CPU and memory amounts the engine accepts.</summary>
 public sealed class EngineResourceRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-007",
-        Title = "Resource amounts the engine accepts",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "The engine refuses a CPU limit or reservation under 0.001 CPUs and a memory limit or reservation under 4 MiB (0 means none).",
-        Fix = "Use at least `cpus: \"0.001\"` and `memory: 4M`, or leave the setting out.",
-        Source = "swarmkit controlapi validateResources (\"invalid cpu value\", \"invalid memory value: Must be at least 4MiB\"). " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-007",
+        "Resource amounts the engine accepts",
+        why: "The engine refuses a CPU limit or reservation under 0.001 CPUs and a memory limit or reservation under 4 MiB (0 means none).",
+        fix: "Use at least `cpus: \"0.001\"` and `memory: 4M`, or leave the setting out.",
+        source: "swarmkit controlapi validateResources (\"invalid cpu value\", \"invalid memory value: Must be at least 4MiB\").");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -98,16 +89,12 @@ public sealed class EngineResourceRule : EngineRule
 /// <summary>ENG-008: placement constraints the engine parses.</summary>
 public sealed class EngineConstraintRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-008",
-        Title = "Placement constraints the engine parses",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "The engine refuses a service whose constraint has no == or != (a single '=' is not one), an empty value, or characters its parser does not allow in the attribute (letters, digits, '-', '_', '.') or the value.",
-        Fix = "Write `attribute == value` or `attribute != value`, e.g. `node.labels.zone == eu-1`. (PLC-004 then checks the attribute is one Swarm knows and that some node satisfies the constraint.)",
-        Source = "swarmkit manager/constraint Parse. " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-008",
+        "Placement constraints the engine parses",
+        why: "The engine refuses a service whose constraint has no == or != (a single '=' is not one), an empty value, or characters its parser does not allow in the attribute (letters, digits, '-', '_', '.') or the value.",
+        fix: "Write `attribute == value` or `attribute != value`, e.g. `node.labels.zone == eu-1`. (PLC-004 then checks the attribute is one Swarm knows and that some node satisfies the constraint.)",
+        source: "swarmkit manager/constraint Parse.");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -128,16 +115,12 @@ public sealed class EngineConstraintRule : EngineRule
 /// <summary>ENG-009: secret and config mounts the engine accepts, and content it stores.</summary>
 public sealed class EngineFileObjectRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-009",
-        Title = "Secret and config mounts the engine accepts",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "The engine refuses a service that mounts two secrets (or two configs) on the same target or one with an empty target, and refuses to create a secret or config from an empty file.",
-        Fix = "Give each mounted secret and config its own `target:`, and put content in the file (or declare it `external: true`).",
-        Source = "swarmkit controlapi validateSecretRefsSpec and validateConfigRefsSpec (\"have a conflicting target\"); ValidateSecretPayload (\"data must be larger than 0\"). " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-009",
+        "Secret and config mounts the engine accepts",
+        why: "The engine refuses a service that mounts two secrets (or two configs) on the same target or one with an empty target, and refuses to create a secret or config from an empty file.",
+        fix: "Give each mounted secret and config its own `target:`, and put content in the file (or declare it `external: true`).",
+        source: "swarmkit controlapi validateSecretRefsSpec and validateConfigRefsSpec (\"have a conflicting target\"); ValidateSecretPayload (\"data must be larger than 0\").");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -175,16 +158,12 @@ public sealed class EngineFileObjectRule : EngineRule
 /// <summary>ENG-010: container settings the engine can start a task with.</summary>
 public sealed class EngineContainerRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-010",
-        Title = "Container settings the engine can start",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "The engine creates the service, then rejects or fails every task: a relative working_dir, an unknown stop_signal, capability, or ulimit, a ulimit whose soft value exceeds its hard one, or a sysctl that is not namespaced (only kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*, net.* and kernel.domainname are). The service never runs.",
-        Fix = "Use an absolute working_dir, a signal such as SIGTERM, capabilities such as NET_ADMIN, ulimits such as nofile with soft <= hard, and only namespaced sysctls.",
-        Source = "the container executor and runc (\"the working directory is invalid\", \"Invalid signal\", \"unknown capability\", \"wrong rlimit value\", \"is not in a separate kernel namespace\"). " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-010",
+        "Container settings the engine can start",
+        why: "The engine creates the service, then rejects or fails every task: a relative working_dir, an unknown stop_signal, capability, or ulimit, a ulimit whose soft value exceeds its hard one, or a sysctl that is not namespaced (only kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*, net.* and kernel.domainname are). The service never runs.",
+        fix: "Use an absolute working_dir, a signal such as SIGTERM, capabilities such as NET_ADMIN, ulimits such as nofile with soft <= hard, and only namespaced sysctls.",
+        source: "the container executor and runc (\"the working directory is invalid\", \"Invalid signal\", \"unknown capability\", \"wrong rlimit value\", \"is not in a separate kernel namespace\").");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -234,16 +213,12 @@ public sealed class EngineContainerRule : EngineRule
 /// <summary>ENG-011: network settings the engine accepts.</summary>
 public sealed class EngineNetworkRule : EngineRule
 {
-    public override RuleDescriptor Descriptor { get; } = new()
-    {
-        Id = "ENG-011",
-        Title = "Network settings the engine accepts",
-        Severity = Severity.Error,
-        BlocksDeploy = true,
-        Why = "The compose format takes any text as an IPAM subnet; the engine refuses to create a network whose subnet is not an address range in CIDR notation.",
-        Fix = "Write subnets as address/prefix, e.g. `subnet: 10.20.0.0/24`.",
-        Source = "libnetwork IPAM (\"invalid CIDR address\"). " + EngineSource,
-    };
+    public override RuleDescriptor Descriptor { get; } = Blocking(
+        "ENG-011",
+        "Network settings the engine accepts",
+        why: "The compose format takes any text as an IPAM subnet; the engine refuses to create a network whose subnet is not an address range in CIDR notation.",
+        fix: "Write subnets as address/prefix, e.g. `subnet: 10.20.0.0/24`.",
+        source: "libnetwork IPAM (\"invalid CIDR address\").");
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
