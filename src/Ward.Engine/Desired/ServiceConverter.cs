@@ -7,7 +7,8 @@ namespace Ward.Engine.Desired;
 /// <summary>
 /// One compose service to the Engine API's ServiceSpec, as docker/cli's stack converter does it: entrypoint to
 /// Command and command to Args, sorted Env, the service name added as a network alias, Privileges, Resources,
-/// Placement and EndpointSpec always present, ports sorted by published port and capabilities by name, defaults of 0444 for mounted secrets.
+/// Placement and EndpointSpec always present, ports sorted by published port and capabilities by name, defaults of
+/// 0444 for mounted secrets.
 /// </summary>
 internal sealed class ServiceConverter(
     EnvironmentSpec spec,
@@ -200,8 +201,8 @@ internal sealed class ServiceConverter(
             return null;
         }
 
-        // disable: true (with no test, the reader has refused it otherwise) is the bare NONE; a test of NONE is
-        // converted like any other test, its durations and retries included, as the CLI does.
+        // As the CLI does: disable: true alone is the bare NONE (with a test as well, the reader has refused the file);
+        // a test of NONE is converted like any other test, its durations and retries included.
         if (check.Disabled && check.Test is null)
         {
             return new JsonObject { ["Test"] = new JsonArray("NONE") };
@@ -230,10 +231,15 @@ internal sealed class ServiceConverter(
             return null;
         }
 
+        // An undeclared one refuses the file, as docker stack deploy does ("undefined secret").
+        string NameOf(string source) => names.TryGetValue(source, out var name)
+            ? name
+            : throw new DesiredStateException($"undefined {kind.ToLowerInvariant()} \"{source}\": declare it under the top-level {kind.ToLowerInvariant()}s");
+
         return
         [
             .. references
-                .Select(r => (Name: names.TryGetValue(r.Source, out var name) ? name : throw new DesiredStateException($"undefined {kind.ToLowerInvariant()} \"{r.Source}\": declare it under the top-level {kind.ToLowerInvariant()}s"), Reference: r))
+                .Select(r => (Name: NameOf(r.Source), Reference: r))
                 .OrderBy(r => r.Name, StringComparer.Ordinal)
                 .ThenBy(r => r.Reference.Target ?? r.Reference.Source, StringComparer.Ordinal)
                 .Select(r => new JsonObject

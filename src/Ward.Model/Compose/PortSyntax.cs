@@ -7,8 +7,8 @@ namespace Ward.Model.Compose;
 /// <summary>
 /// Reads a port in short syntax with the grammar of Docker's nat.ParsePortSpec:
 /// <c>[[ip:]published:]target[/protocol]</c>, split on ':' from the right. Published and target may be ranges of
-/// equal length, or a published range for a single target (each of its ports to the target). An IPv6 address goes in brackets. Short-syntax ports
-/// publish in ingress mode, as with the CLI; a host IP is accepted but Swarm ignores it.
+/// equal length, or a published range for a single target (each of its ports to the target). An IPv6 address goes in
+/// brackets. Short-syntax ports publish in ingress mode, as with the CLI; a host IP is accepted but Swarm ignores it.
 /// </summary>
 public static class PortSyntax
 {

@@ -23,7 +23,8 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
     /// <summary>docker stack deploy refuses a healthcheck that is disabled and has a test (even NONE).</summary>
     private void CheckHealthcheck(YNode? node, ModelPath path)
     {
-        if (node.Get("disable").Bool() == true && node.Get("test") is { } test && test is not YScalar { IsNull: true } && test is not YSequence { Items.Count: 0 })
+        var test = node.Get("test");
+        if (node.Get("disable").Bool() == true && test is not (null or YScalar { IsNull: true } or YSequence { Items.Count: 0 }))
         {
             diagnostics.DeployBlocker(path.Child("healthcheck").ToString(), "test and disable can't be set at the same time; remove test, or disable: true", test.Location);
         }

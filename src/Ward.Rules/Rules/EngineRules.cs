@@ -45,9 +45,17 @@ public sealed class EngineImageRule : EngineRule
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
+        // Services share a few images: each is parsed once (a large file has thousands of services).
+        var problems = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var service in context.Spec.Services)
         {
-            if (ImageReferences.EngineProblem(service.Image) is not { } problem)
+            var image = service.Image ?? "";
+            if (!problems.TryGetValue(image, out var problem))
+            {
+                problems[image] = problem = ImageReferences.EngineProblem(image);
+            }
+
+            if (problem is null)
             {
                 continue;
             }
@@ -107,7 +115,8 @@ public sealed class EngineNameRule : EngineRule
             }
         }
 
-        foreach (var volume in spec.Volumes.Where(v => v.IsNodeLocal && IsMounted(spec, v.Key)))
+        var mounted = spec.Services.SelectMany(s => s.Volumes).Where(m => m.Type == MountType.Volume && m.Source is not null).Select(m => m.Source!).ToHashSet(StringComparer.Ordinal);
+        foreach (var volume in spec.Volumes.Where(v => v.IsNodeLocal && mounted.Contains(v.Key)))
         {
             var name = volume.Name ?? (volume.External ? volume.Key : $"{spec.Name}_{volume.Key}");
             if (!EngineLimits.IsLocalVolumeName(name))
@@ -116,9 +125,6 @@ public sealed class EngineNameRule : EngineRule
             }
         }
     }
-
-    private static bool IsMounted(EnvironmentSpec spec, string key) =>
-        spec.Services.Any(s => s.Volumes.Any(m => m.Type == MountType.Volume && m.Source == key));
 
     private static string DnsRule(string name) => name.Length > EngineLimits.DnsNameLength
         ? $"{name.Length} characters, at most {EngineLimits.DnsNameLength}"
@@ -194,6 +200,11 @@ public sealed class EngineDurationRule : EngineRule
             }
 
             var deploy = service.Deploy;
+            if (deploy.RestartPolicy is null && deploy.UpdateConfig is null && deploy.RollbackConfig is null)
+            {
+                continue;
+            }
+
             var negative = new List<(string[] Keys, TimeSpan? Value)>
             {
                 (["deploy", "restart_policy", "delay"], deploy.RestartPolicy?.Delay),

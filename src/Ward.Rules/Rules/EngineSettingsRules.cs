@@ -128,6 +128,11 @@ public sealed class EngineFileObjectRule : EngineRule
         {
             foreach (var (key, references) in new[] { ("secrets", service.Secrets), ("configs", service.Configs) })
             {
+                if (references.Count == 0)
+                {
+                    continue;
+                }
+
                 var targets = new Dictionary<string, string>(StringComparer.Ordinal);
                 for (var i = 0; i < references.Count; i++)
                 {
