@@ -162,12 +162,12 @@ public sealed class ServerOptionsValidator(IConfiguration? configuration = null)
 
         if (options.StatusRefresh < TimeSpan.FromMilliseconds(200))
         {
-            failures.Add($"Ward:StatusRefresh is {options.StatusRefresh}
+            failures.Add($"Ward:StatusRefresh is {options.StatusRefresh}; at least 00:00:00.2");
+        }
 
         if (options.DnsCheckInterval < TimeSpan.FromSeconds(1))
         {
             failures.Add($"Ward:DnsCheckInterval is {options.DnsCheckInterval}; at least 00:00:01");
-        }; at least 00:00:00.2");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -32,8 +32,11 @@ public static class NodeEngine
             "--containerd-plugins-namespace", $"ward-{node.Name}-plugins",
         ];
 
-        // The engine must outlive this process: start it detached, its output in its own log.
-        var command = $"exec {string.Join(' ', engine.Select(Quote))} >>{Quote(node.LogFile)} 2>&1 </dev/null &";
+        // The engine must outlive this process: start it detached, its output in its own log, and without the files
+        // this process was given beyond stdin/out/err (a caller's lock file or pipe would stay held as long as the
+        // engine runs: a `flock` around `ward cluster up` would never be released).
+        var command = $"for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\"; done 2>/dev/null; " +
+                      $"exec {string.Join(' ', engine.Select(Quote))} >>{Quote(node.LogFile)} 2>&1 </dev/null &";
         var environment = new Dictionary<string, string> { ["DOCKER_SERVICE_PREFER_OFFLINE_IMAGE"] = "1" };
         var started = await HostCommand.RunAsync("/bin/sh", ["-c", command], cancellationToken, environment);
         if (!started.Succeeded)

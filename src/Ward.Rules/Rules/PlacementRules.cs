@@ -147,7 +147,12 @@ public sealed class ConstraintSyntaxRule : Rule
             var valid = true;
             for (var i = 0; i < constraints.Count; i++)
             {
-                if (!Constraint.TryParse(constraints[i], out _, out var error))
+                if (EngineLimits.ConstraintProblem(constraints[i]) is not null)
+                {
+                    // ENG-008 reports what the engine refuses outright; this rule what it accepts and never satisfies.
+                    valid = false;
+                }
+                else if (!Constraint.TryParse(constraints[i], out _, out var error))
                 {
                     valid = false;
                     yield return Report(PathOf(service, "deploy", "placement", "constraints") + $"[{i}]", $"service {service.Name}: {error}", subject: $"service {service.Name}", value: constraints[i]);

@@ -5,6 +5,7 @@ import { announce, badge, bytes, h, healthTone, pageHeading, readiness, replace,
 import { health } from './environments.js';
 import { findingsTab } from './findings.js';
 import { deployTab } from './deploy.js';
+import { domainsTab } from './domains.js';
 import { fileTab, secretsTab } from './secrets.js';
 
 const statusPollMs = 3000;
@@ -13,6 +14,7 @@ const tabs = [
   { id: 'overview', label: 'Overview', render: overviewTab },
   { id: 'services', label: 'Services', render: servicesTab },
   { id: 'findings', label: 'Findings', render: findingsTab },
+  { id: 'domains', label: 'Domains', render: domainsTab },
   { id: 'deploy', label: 'Plan & apply', render: deployTab },
   { id: 'secrets', label: 'Secrets', render: secretsTab },
   { id: 'file', label: 'File', render: fileTab },
