@@ -15,6 +15,7 @@ internal static class WardApp
         DeployCommands.Apply(),
         DeployCommands.Status(),
         DeployCommands.Destroy(),
+        LogsCommand.Create(),
         ClusterCommand.Create(),
         NodeCommand.Create(),
         ImageCommand.Create(),

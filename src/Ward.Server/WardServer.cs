@@ -197,6 +197,7 @@ public static partial class WardServer
         SecretEndpoints.Map(api);
         NodeEndpoints.Map(api);
         DomainEndpoints.Map(api);
+        LogEndpoints.Map(api);
         UserEndpoints.Map(api);
         AuditEndpoints.Map(api);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

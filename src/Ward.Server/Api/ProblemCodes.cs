@@ -62,6 +62,9 @@ public static class ProblemCodes
     /// <summary>A DNS resolver that is not an address with an optional port.</summary>
     public const string InvalidResolver = "invalid_resolver";
     public const string InvalidProfile = "invalid_profile";
+
+    /// <summary>A log query out of range (a tail too long, a time that is not one).</summary>
+    public const string InvalidLogQuery = "invalid_log_query";
     public const string InvalidDesiredState = "invalid_desired_state";
     public const string InvalidEnvironmentFile = "invalid_environment_file";
     public const string NameChanged = "name_changed";
