@@ -6,6 +6,7 @@ import { health } from './environments.js';
 import { findingsTab } from './findings.js';
 import { deployTab } from './deploy.js';
 import { domainsTab } from './domains.js';
+import { logsTab } from './logs.js';
 import { fileTab, secretsTab } from './secrets.js';
 
 const statusPollMs = 3000;
@@ -15,6 +16,7 @@ const tabs = [
   { id: 'services', label: 'Services', render: servicesTab },
   { id: 'findings', label: 'Findings', render: findingsTab },
   { id: 'domains', label: 'Domains', render: domainsTab },
+  { id: 'logs', label: 'Logs', render: logsTab },
   { id: 'deploy', label: 'Plan & apply', render: deployTab },
   { id: 'secrets', label: 'Secrets', render: secretsTab },
   { id: 'file', label: 'File', render: fileTab },
