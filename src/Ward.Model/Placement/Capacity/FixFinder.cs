@@ -1,0 +1,196 @@
+using System.Globalization;
+using Ward.Model.Catalog;
+using Ward.Model.Placement.Simulation;
+using Ward.Model.Spec;
+
+namespace Ward.Model.Placement.Capacity;
+
+/// <summary>One service's constraint or limit, relaxed so that its tasks fit.</summary>
+public sealed record Relaxation(string Service, string Change);
+
+/// <summary>
+/// The smallest change found that makes pending tasks fit: workers to add (the fewest, then the smallest size, with
+/// the labels the pending services' constraints ask for), or, for each service, a constraint or limit to relax.
+/// Services no such change helps are listed with Swarm's reason.
+/// </summary>
+public sealed record Fix
+{
+    public AddedWorkers? Workers { get; init; }
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<Relaxation> Relaxations { get; init; } = [];
+
+    /// <summary>Services nothing tried makes fit, with why their tasks wait.</summary>
+    public IReadOnlyList<Relaxation> Unfixable { get; init; } = [];
+
+    /// <summary>The change in one sentence: "add 1 large worker (2 vCPU, 8 GB) labelled pool=b; or for index: drop ...".</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (Workers is { } workers)
+        {
+            var labels = Labels.Count == 0 ? "" : $" labelled {string.Join(", ", Labels.Select(l => $"{l.Key}={l.Value}"))}";
+            parts.Add($"add {workers.Count} {CatalogFile.Describe(workers.Size)} worker{(workers.Count == 1 ? "" : "s")}{labels}");
+        }
+
+        parts.AddRange(Relaxations.Select(r => $"{r.Service}: {r.Change}"));
+        var text = string.Join("; or ", parts);
+        if (Unfixable.Count > 0)
+        {
+            var stuck = string.Join("; ", Unfixable.Select(u => $"{u.Service} ({u.Change})"));
+            text = text.Length == 0 ? $"no added worker or relaxed constraint makes these fit: {stuck}" : $"{text}. Still pending whatever is added: {stuck}";
+        }
+
+        return text;
+    }
+}
+
+/// <summary>Searches the smallest change that makes a placement's pending tasks fit, by trying it on the scheduler and undoing it.</summary>
+public static class FixFinder
+{
+    /// <summary>The most workers the search adds before it gives up on workers.</summary>
+    public const int MaxWorkers = 20;
+
+    /// <summary>Null when nothing is pending.</summary>
+    public static Fix? Find(Scheduler scheduler, SizeCatalog catalog)
+    {
+        var pending = scheduler.Result().Services.Where(s => s.Pending > 0).ToList();
+        if (pending.Count == 0)
+        {
+            return null;
+        }
+
+        var labels = LabelsWanted(pending);
+        var helped = ServicesWorkersHelp(scheduler, catalog, pending, labels);
+        var workers = helped.Count == 0 ? null : FewestWorkers(scheduler, catalog, helped, labels);
+        var relaxations = new List<Relaxation>();
+        var unfixable = new List<Relaxation>();
+        foreach (var service in pending)
+        {
+            var relaxed = Relax(scheduler, service.Service);
+            relaxations.AddRange(relaxed);
+            if (relaxed.Count == 0 && !helped.Contains(service.Name))
+            {
+                unfixable.Add(new Relaxation(service.Name, service.Reason ?? "pending"));
+            }
+        }
+
+        return new Fix
+        {
+            Workers = workers,
+            Labels = workers is null ? new Dictionary<string, string>() : labels,
+            Relaxations = relaxations,
+            Unfixable = unfixable,
+        };
+    }
+
+    /// <summary>The labels a new worker needs for the pending services' label constraints (node.labels.K == V).</summary>
+    private static Dictionary<string, string> LabelsWanted(IEnumerable<ServicePlacement> pending)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var constraint in pending.SelectMany(s => s.Service.Constraints))
+        {
+            if (constraint.Equal && constraint.Attribute.StartsWith(NodeFacts.NodeLabelPrefix, StringComparison.Ordinal))
+            {
+                labels.TryAdd(constraint.Attribute[NodeFacts.NodeLabelPrefix.Length..], constraint.Value);
+            }
+        }
+
+        return labels;
+    }
+
+    /// <summary>The pending services that enough of the largest workers would make fit.</summary>
+    private static HashSet<string> ServicesWorkersHelp(Scheduler scheduler, SizeCatalog catalog, List<ServicePlacement> pending, Dictionary<string, string> labels)
+    {
+        var largest = catalog.Sizes.Last();
+        var mark = scheduler.Checkpoint();
+        try
+        {
+            AddWorkers(scheduler, largest, MaxWorkers, labels);
+            return [.. pending.Where(s => scheduler.PendingOf(s.Name) == 0).Select(s => s.Name)];
+        }
+        finally
+        {
+            scheduler.Rollback(mark);
+        }
+    }
+
+    /// <summary>The fewest workers, then the smallest size, that make every service in <paramref name="services"/> fit.</summary>
+    private static AddedWorkers? FewestWorkers(Scheduler scheduler, SizeCatalog catalog, HashSet<string> services, Dictionary<string, string> labels)
+    {
+        for (var count = 1; count <= MaxWorkers; count++)
+        {
+            foreach (var size in catalog.Sizes)
+            {
+                var mark = scheduler.Checkpoint();
+                try
+                {
+                    AddWorkers(scheduler, size, count, labels);
+                    if (services.All(s => scheduler.PendingOf(s) == 0))
+                    {
+                        return new AddedWorkers(size, count);
+                    }
+                }
+                finally
+                {
+                    scheduler.Rollback(mark);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static void AddWorkers(Scheduler scheduler, NodeSize size, int count, Dictionary<string, string> labels)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            scheduler.Add(EnvironmentCluster.Node($"candidate-worker-{i}", size, NodeRole.Worker, labels));
+        }
+    }
+
+    /// <summary>
+    /// Each constraint of the service dropped in turn (not one that keeps it off managers: that fix is worse than the
+    /// problem), and its max_replicas_per_node raised by up to ten: those that make it fit.
+    /// </summary>
+    private static List<Relaxation> Relax(Scheduler scheduler, ServiceDemand service)
+    {
+        var found = new List<Relaxation>();
+        foreach (var constraint in service.Constraints.Where(c => !c.ExcludesManagers))
+        {
+            if (Fits(scheduler, service, service with { Constraints = [.. service.Constraints.Where(c => c != constraint)] }))
+            {
+                found.Add(new Relaxation(service.Name, $"drop the constraint {constraint}"));
+            }
+        }
+
+        if (service.MaxReplicasPerNode > 0)
+        {
+            for (var max = service.MaxReplicasPerNode + 1; max <= service.MaxReplicasPerNode + 10; max++)
+            {
+                if (Fits(scheduler, service, service with { MaxReplicasPerNode = max }))
+                {
+                    found.Add(new Relaxation(service.Name, string.Create(CultureInfo.InvariantCulture, $"raise max_replicas_per_node from {service.MaxReplicasPerNode} to {max}")));
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static bool Fits(Scheduler scheduler, ServiceDemand service, ServiceDemand relaxed)
+    {
+        var mark = scheduler.Checkpoint();
+        try
+        {
+            scheduler.Change(service.Name, relaxed);
+            return scheduler.PendingOf(service.Name) == 0;
+        }
+        finally
+        {
+            scheduler.Rollback(mark);
+        }
+    }
+}
