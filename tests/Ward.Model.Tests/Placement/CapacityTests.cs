@@ -69,7 +69,7 @@ public sealed class CapacityTests
         // order. A small worker (1 vCPU) cannot hold 1.5 CPU; a medium one can. Raising max_replicas_per_node does not
         // help: worker-1 has 0.25 CPU left.
         Assert.Equal(new AddedWorkers(SizeCatalog.BuiltIn.FindSize("medium")!, 1), report.Fix!.Workers);
-        Assert.Empty(report.Fix.Relaxations);
+        Assert.Empty(report.Fix.Changes);
         Assert.Equal("add 1 medium (B2s: 2 vCPU, 4 GB) worker", report.Fix.Describe());
     }
 
@@ -80,7 +80,7 @@ public sealed class CapacityTests
         var report = CapacityPlanner.Plan(cluster, WhatIfOf(cluster, without: ["worker-1"]));
         Assert.Contains(report.NoLongerFits, s => s.Service == "db");
         Assert.Equal("true", report.Fix!.Labels["database"]);
-        Assert.Contains(report.Fix.Relaxations, r => r is { Service: "db", Change: "drop the constraint node.labels.database == true" });
+        Assert.Contains(report.Fix.Changes, r => r is { Service: "db", Change: "drop the constraint node.labels.database == true" });
     }
 
     [Fact]
@@ -102,12 +102,12 @@ public sealed class CapacityTests
         var report = CapacityPlanner.Plan(cluster, WhatIfOf(cluster, scale: ["api=3"]));
         var fix = report.Fix!;
         Assert.Equal("small", fix.Workers!.Size.Name);
-        Assert.Contains(new Relaxation("api", "raise max_replicas_per_node from 1 to 2"), fix.Relaxations);
+        Assert.Contains(new ServiceChange("api", "raise max_replicas_per_node from 1 to 2"), fix.Changes);
         Assert.Equal("add 1 small (B1ms: 1 vCPU, 2 GB) worker; or api: raise max_replicas_per_node from 1 to 2", fix.Describe());
     }
 
     [Fact]
-    public void A_global_task_that_does_not_fit_its_node_is_named_as_nothing_fixes_it()
+    public void A_global_task_that_does_not_fit_its_node_asks_for_a_larger_node_not_a_worker()
     {
         var cluster = ClusterOf(Clinic + """
 
@@ -121,7 +121,25 @@ public sealed class CapacityTests
         var agent = Assert.Single(report.Pending);
         Assert.Equal("agent", agent.Service);
         Assert.Equal("manager-1: insufficient resources on 1 node", agent.Reason);
-        Assert.Contains(report.Fix!.Unfixable, u => u.Service == "agent");
+
+        // No worker helps a task bound to the manager; a larger manager does.
+        Assert.Null(report.Fix!.Workers);
+        Assert.Equal([new ServiceChange("agent", "make manager-1 at least large (D2s_v3: 2 vCPU, 8 GB)")], report.Fix.Changes);
+    }
+
+    [Fact]
+    public void What_nothing_fixes_is_said_with_swarms_reason()
+    {
+        var cluster = ClusterOf(Clinic + """
+
+              huge:
+                image: huge:1
+                deploy:
+                  resources: { reservations: { memory: 20G } }
+            """);
+        var fix = CapacityPlanner.Plan(cluster).Fix!;
+        Assert.False(fix.HasRemedy);
+        Assert.Equal("nothing Ward tried (workers added, constraints relaxed, nodes made larger) makes these fit: huge (no suitable node (insufficient resources on 3 nodes))", fix.Advice);
     }
 
     [Theory]

@@ -38,8 +38,7 @@ public static class CapacityPlanner
     public static CapacityReport Plan(EnvironmentCluster cluster, WhatIf? whatIf = null)
     {
         whatIf ??= new WhatIf();
-        var baseline = new Scheduler(cluster.Nodes, cluster.Services, cluster.Existing);
-        baseline.PlaceAll();
+        var baseline = Place(cluster);
         var before = baseline.Result();
         if (whatIf.IsEmpty)
         {
@@ -48,6 +47,14 @@ public static class CapacityPlanner
 
         var scenario = Scenario(cluster, whatIf);
         return Complete(new CapacityReport(cluster, whatIf, before, scenario.Result()), scenario, before);
+    }
+
+    /// <summary>The cluster as the file deploys it: every service placed, in file order.</summary>
+    public static Scheduler Place(EnvironmentCluster cluster)
+    {
+        var scheduler = new Scheduler(cluster.Nodes, cluster.Services, cluster.Existing);
+        scheduler.PlaceAll();
+        return scheduler;
     }
 
     /// <summary>

@@ -5,13 +5,13 @@ using Ward.Model.Spec;
 
 namespace Ward.Model.Placement.Capacity;
 
-/// <summary>One service's constraint or limit, relaxed so that its tasks fit.</summary>
-public sealed record Relaxation(string Service, string Change);
+/// <summary>A change for one service's tasks to fit: a constraint or limit relaxed, or its node made larger.</summary>
+public sealed record ServiceChange(string Service, string Change);
 
 /// <summary>
 /// The smallest change found that makes pending tasks fit: workers to add (the fewest, then the smallest size, with
-/// the labels the pending services' constraints ask for), or, for each service, a constraint or limit to relax.
-/// Services no such change helps are listed with Swarm's reason.
+/// the labels the pending services' constraints ask for), or, for each service, a constraint or limit to relax or a
+/// node to make larger. Services no such change helps are listed with Swarm's reason.
 /// </summary>
 public sealed record Fix
 {
@@ -19,12 +19,19 @@ public sealed record Fix
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
-    public IReadOnlyList<Relaxation> Relaxations { get; init; } = [];
+    /// <summary>Per service, other ways to make it fit: a constraint or limit relaxed, a node made larger.</summary>
+    public IReadOnlyList<ServiceChange> Changes { get; init; } = [];
 
     /// <summary>Services nothing tried makes fit, with why their tasks wait.</summary>
-    public IReadOnlyList<Relaxation> Unfixable { get; init; } = [];
+    public IReadOnlyList<ServiceChange> Unfixable { get; init; } = [];
 
-    /// <summary>The change in one sentence: "add 1 large worker (2 vCPU, 8 GB) labelled pool=b; or for index: drop ...".</summary>
+    /// <summary>Whether a change was found (else only services nothing helps are listed).</summary>
+    public bool HasRemedy => Workers is not null || Changes.Count > 0;
+
+    /// <summary>The sentence to end a finding or a report with: "to fit: add ..." or what nothing fixes.</summary>
+    public string Advice => HasRemedy ? $"to fit: {Describe()}" : Describe();
+
+    /// <summary>The change in one sentence: "add 1 large worker (2 vCPU, 8 GB) labelled pool=b; or index: drop ...".</summary>
     public string Describe()
     {
         var parts = new List<string>();
@@ -34,12 +41,12 @@ public sealed record Fix
             parts.Add($"add {workers.Count} {CatalogFile.Describe(workers.Size)} worker{(workers.Count == 1 ? "" : "s")}{labels}");
         }
 
-        parts.AddRange(Relaxations.Select(r => $"{r.Service}: {r.Change}"));
+        parts.AddRange(Changes.Select(r => $"{r.Service}: {r.Change}"));
         var text = string.Join("; or ", parts);
         if (Unfixable.Count > 0)
         {
             var stuck = string.Join("; ", Unfixable.Select(u => $"{u.Service} ({u.Change})"));
-            text = text.Length == 0 ? $"no added worker or relaxed constraint makes these fit: {stuck}" : $"{text}. Still pending whatever is added: {stuck}";
+            text = text.Length == 0 ? $"nothing Ward tried (workers added, constraints relaxed, nodes made larger) makes these fit: {stuck}" : $"{text}. Still pending whatever is added: {stuck}";
         }
 
         return text;
@@ -52,10 +59,10 @@ public static class FixFinder
     /// <summary>The most workers the search adds before it gives up on workers.</summary>
     public const int MaxWorkers = 20;
 
-    /// <summary>Null when nothing is pending.</summary>
-    public static Fix? Find(Scheduler scheduler, SizeCatalog catalog)
+    /// <summary>Null when nothing is pending (of <paramref name="services"/>, when given: the others' pending tasks are left as they are).</summary>
+    public static Fix? Find(Scheduler scheduler, SizeCatalog catalog, IReadOnlyCollection<string>? services = null)
     {
-        var pending = scheduler.Result().Services.Where(s => s.Pending > 0).ToList();
+        var pending = scheduler.Result().Services.Where(s => s.Pending > 0 && (services is null || services.Contains(s.Name))).ToList();
         if (pending.Count == 0)
         {
             return null;
@@ -64,15 +71,17 @@ public static class FixFinder
         var labels = LabelsWanted(pending);
         var helped = ServicesWorkersHelp(scheduler, catalog, pending, labels);
         var workers = helped.Count == 0 ? null : FewestWorkers(scheduler, catalog, helped, labels);
-        var relaxations = new List<Relaxation>();
-        var unfixable = new List<Relaxation>();
+        var changes = new List<ServiceChange>();
+        var unfixable = new List<ServiceChange>();
+        var placement = scheduler.Result();
         foreach (var service in pending)
         {
-            var relaxed = Relax(scheduler, service.Service);
-            relaxations.AddRange(relaxed);
-            if (relaxed.Count == 0 && !helped.Contains(service.Name))
+            var found = Relax(scheduler, service.Service);
+            found.AddRange(Resize(placement, service, catalog));
+            changes.AddRange(found);
+            if (found.Count == 0 && !helped.Contains(service.Name))
             {
-                unfixable.Add(new Relaxation(service.Name, service.Reason ?? "pending"));
+                unfixable.Add(new ServiceChange(service.Name, service.Reason ?? "pending"));
             }
         }
 
@@ -80,7 +89,7 @@ public static class FixFinder
         {
             Workers = workers,
             Labels = workers is null ? new Dictionary<string, string>() : labels,
-            Relaxations = relaxations,
+            Changes = changes,
             Unfixable = unfixable,
         };
     }
@@ -154,14 +163,14 @@ public static class FixFinder
     /// Each constraint of the service dropped in turn (not one that keeps it off managers: that fix is worse than the
     /// problem), and its max_replicas_per_node raised by up to ten: those that make it fit.
     /// </summary>
-    private static List<Relaxation> Relax(Scheduler scheduler, ServiceDemand service)
+    private static List<ServiceChange> Relax(Scheduler scheduler, ServiceDemand service)
     {
-        var found = new List<Relaxation>();
+        var found = new List<ServiceChange>();
         foreach (var constraint in service.Constraints.Where(c => !c.ExcludesManagers))
         {
             if (Fits(scheduler, service, service with { Constraints = [.. service.Constraints.Where(c => c != constraint)] }))
             {
-                found.Add(new Relaxation(service.Name, $"drop the constraint {constraint}"));
+                found.Add(new ServiceChange(service.Name, $"drop the constraint {constraint}"));
             }
         }
 
@@ -171,13 +180,34 @@ public static class FixFinder
             {
                 if (Fits(scheduler, service, service with { MaxReplicasPerNode = max }))
                 {
-                    found.Add(new Relaxation(service.Name, string.Create(CultureInfo.InvariantCulture, $"raise max_replicas_per_node from {service.MaxReplicasPerNode} to {max}")));
+                    found.Add(new ServiceChange(service.Name, string.Create(CultureInfo.InvariantCulture, $"raise max_replicas_per_node from {service.MaxReplicasPerNode} to {max}")));
                     break;
                 }
             }
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// For a global service's task waiting on its node: the smallest catalog size that would hold it there besides what
+    /// the node already runs (the node is the task's; no other node can take it).
+    /// </summary>
+    private static IEnumerable<ServiceChange> Resize(PlacementResult placement, ServicePlacement service, SizeCatalog catalog)
+    {
+        foreach (var name in service.PendingNodes)
+        {
+            var node = placement.Node(name)!;
+            bool Holds(long nanoCpus, long memory) =>
+                nanoCpus >= node.ReservedNanoCpus + service.Service.NanoCpus && memory >= node.ReservedMemoryBytes + service.Service.MemoryBytes;
+
+            // Only when room is what the task lacks there (not a port or a platform).
+            var fits = Holds(node.Node.NanoCpus, node.Node.MemoryBytes) ? null : catalog.Sizes.FirstOrDefault(size => Holds(ServiceDemand.NanoCpusOf(size.Vcpu), size.MemoryBytes));
+            if (fits is not null)
+            {
+                yield return new ServiceChange(service.Name, $"make {name} at least {CatalogFile.Describe(fits)}");
+            }
+        }
     }
 
     private static bool Fits(Scheduler scheduler, ServiceDemand service, ServiceDemand relaxed)
