@@ -41,6 +41,18 @@ internal static class EnvironmentInput
         return (EnvironmentFileReader.Read(file, options), catalog);
     }
 
+    /// <summary>Says why a file cannot be read: each blocking diagnostic, and where to learn more.</summary>
+    public static void ReportUnreadable(string file, ReadResult read)
+    {
+        Console.Error.WriteLine($"ward: {file} cannot be read:");
+        foreach (var diagnostic in read.Diagnostics.Where(d => d.BlocksReading))
+        {
+            Console.Error.WriteLine($"  {diagnostic}");
+        }
+
+        Console.Error.WriteLine("Run `ward check` on it for details.");
+    }
+
     /// <summary>The catalog in force for a command (built in, extended by --catalog or WARD_CATALOG).</summary>
     public static SizeCatalog Catalog(string? catalogFile, DiagnosticBag diagnostics)
     {

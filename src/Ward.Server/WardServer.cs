@@ -176,6 +176,7 @@ public static partial class WardServer
         NodeEndpoints.Map(api);
         UserEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        CapacityEndpoints.Map(api);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ConsoleFiles.Map(app);
         return app;

@@ -27,8 +27,14 @@ internal static class DeployCommands
         {
             file, format, prune, host, envFile, catalog,
         };
+        var capacity = CapacityCommand.AddTo(command);
         command.SetAction(async (parse, token) =>
         {
+            if (capacity.Handles(parse))
+            {
+                return await capacity.RunAsync(parse, parse.GetValue(file)!, parse.GetValue(format)!, parse.GetValue(host), parse.GetValue(envFile), parse.GetValue(catalog), token);
+            }
+
             var (input, code) = DeployInput.Load(parse.GetValue(file)!, parse.GetValue(envFile), parse.GetValue(catalog));
             if (input is null)
             {

@@ -153,18 +153,5 @@ internal static class NodeCommand
         return ExitCodes.Failed;
     }
 
-    private static async Task<int> WithEngine(string? host, Func<IEngine, Task<int>> run)
-    {
-        var (endpoint, _) = EngineSelection.Resolve(host);
-        try
-        {
-            using var engine = new DockerEngine(endpoint);
-            return await run(engine);
-        }
-        catch (EngineException e)
-        {
-            Console.Error.WriteLine($"ward: {e.Message}");
-            return e is EngineUnavailableException or NotSwarmManagerException ? ExitCodes.Unavailable : ExitCodes.Failed;
-        }
-    }
+    private static Task<int> WithEngine(string? host, Func<IEngine, Task<int>> run) => EngineCalls.WithEngine(host, (engine, _) => run(engine));
 }

@@ -221,19 +221,29 @@ public sealed class FailoverCapacityRule : Rule
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
         var workers = context.Workers.Where(w => w.Availability == NodeAvailability.Active).ToList();
-        if (context.Cluster is not { } cluster || workers.Count < 2)
+        if (workers.Count < 2 || context.PlacedScheduler() is not { } scheduler)
         {
             yield break;
         }
 
+        // The cluster's services are the file's, in file order: the i-th of the placement is the i-th of the file.
+        var before = context.Placement!;
+        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < before.Services.Count; i++)
+        {
+            indexOf[before.Services[i].Name] = i;
+        }
+
+        var stateful = context.Spec.Services.Select(s => ServiceFacts.IsStateful(s, context.Spec)).ToArray();
+
         // The largest worker first: its loss moves the most.
-        var scheduler = CapacityPlanner.Place(cluster);
-        var before = scheduler.Result();
         foreach (var worker in workers.OrderByDescending(w => context.Catalog.FindSize(w.Size)?.Rank ?? 0))
         {
+            // Only the services with tasks on the lost worker can change.
+            var affected = before.Node(worker.Name)!.Tasks.Select(t => indexOf[t.Service]).ToList();
             var mark = scheduler.Checkpoint();
             scheduler.Lose(worker.Name);
-            var problems = Problems(context, scheduler, worker, before);
+            var problems = affected.Select(i => ProblemOf(context, scheduler, worker, before.Services[i], scheduler.ResultOf(i), stateful[i], context.Spec.Services[i])).OfType<Problem>().ToList();
             if (problems.Count > 0)
             {
                 var fix = FixFinder.Find(scheduler, context.Catalog, [.. problems.Select(p => p.Service)]);
@@ -253,43 +263,31 @@ public sealed class FailoverCapacityRule : Rule
 
     private sealed record Problem(string Service, string Text);
 
-    private static List<Problem> Problems(RuleContext context, Scheduler scheduler, NodeSpec lost, PlacementResult before)
+    private static Problem? ProblemOf(RuleContext context, Scheduler scheduler, NodeSpec lost, ServicePlacement was, ServicePlacement after, bool stateful, ServiceSpec service)
     {
-        var problems = new List<Problem>();
-        foreach (var after in scheduler.Result().Services)
+        if (after.Pending <= was.Pending)
         {
-            var was = before.Service(after.Name)!;
-            var service = context.Spec.FindService(after.Name);
-            var stateful = service is not null && ServiceFacts.IsStateful(service, context.Spec);
-            if (after.Pending <= was.Pending)
-            {
-                // A stateful service that moved left its data behind on the lost node.
-                if (stateful && was.On(lost.Name) > 0 && after.Placed > 0)
-                {
-                    problems.Add(new Problem(after.Name, $"stateful service {after.Name} would restart on {string.Join(", ", after.ByNode.Select(n => n.Node))}, away from its data on {lost.Name}"));
-                }
-
-                continue;
-            }
-
-            // Pinned to the lost worker alone: it waits for it by design (PLC-002, PLC-003).
-            if (stateful && service is not null && context.EligibleNodes(service) is { Count: > 0 } eligible && eligible.All(n => n.Name == lost.Name))
-            {
-                continue;
-            }
-
-            if (after.Placed > 0 && OnlyItsSpreadLimitHoldsItBack(scheduler, after))
-            {
-                continue;
-            }
-
-            var waiting = after.Pending - was.Pending;
-            problems.Add(new Problem(after.Name, after.Placed == 0
-                ? $"{after.Name} has no task left, {waiting} of {after.Desired} stay pending [{after.Reason}]"
-                : $"{after.Name}: {waiting} of {after.Desired} tasks stay pending [{after.Reason}]"));
+            // A stateful service that moved left its data behind on the lost node.
+            return stateful && was.On(lost.Name) > 0 && after.Placed > 0
+                ? new Problem(after.Name, $"stateful service {after.Name} would restart on {string.Join(", ", after.ByNode.Select(n => n.Node))}, away from its data on {lost.Name}")
+                : null;
         }
 
-        return problems;
+        // Pinned to the lost worker alone: it waits for it by design (PLC-002, PLC-003).
+        if (stateful && context.EligibleNodes(service) is { Count: > 0 } eligible && eligible.All(n => n.Name == lost.Name))
+        {
+            return null;
+        }
+
+        if (after.Placed > 0 && OnlyItsSpreadLimitHoldsItBack(scheduler, after))
+        {
+            return null;
+        }
+
+        var waiting = after.Pending - was.Pending;
+        return new Problem(after.Name, after.Placed == 0
+            ? $"{after.Name} has no task left, {waiting} of {after.Desired} stay pending [{after.Reason}]"
+            : $"{after.Name}: {waiting} of {after.Desired} tasks stay pending [{after.Reason}]");
     }
 
     /// <summary>Whether the service's tasks would all find a node if it allowed any number per node (no max, no host port).</summary>

@@ -3,6 +3,7 @@ using Ward.Model.Compose;
 using Ward.Model.Diagnostics;
 using Ward.Model.Placement;
 using Ward.Model.Placement.Capacity;
+using Ward.Model.Placement.Simulation;
 using Ward.Model.Spec;
 
 namespace Ward.Rules.Rules;
@@ -336,11 +337,12 @@ public sealed class PendingAtApplyRule : Rule
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        if (context.Placement is not { } placement || context.Cluster is not { } cluster)
+        if (context.Placement is not { } placement)
         {
             yield break;
         }
 
+        Scheduler? scheduler = null;
         foreach (var placed in placement.Services.Where(s => s.Pending > 0))
         {
             var service = context.Spec.FindService(placed.Name)!;
@@ -349,8 +351,8 @@ public sealed class PendingAtApplyRule : Rule
                 continue;
             }
 
-            // A fresh placement to try fixes on: the context's own is shared by the rules running alongside.
-            var fix = FixFinder.Find(CapacityPlanner.Place(cluster), context.Catalog, [placed.Name]);
+            scheduler ??= context.PlacedScheduler()!;
+            var fix = FixFinder.Find(scheduler, context.Catalog, [placed.Name]);
             var remedy = fix is null ? "" : $"; {fix.Advice}";
             yield return Report(
                 PathOf(service, "deploy"),

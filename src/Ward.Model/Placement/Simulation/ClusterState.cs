@@ -25,8 +25,9 @@ internal sealed class ClusterState
     private int _scratchService = -1;
     private int _checkpoints;
 
-    // Per service: the nodes its constraints and platforms allow (null until asked).
+    // Per service: the nodes its constraints and platforms allow, and its preference tree (null until asked).
     private readonly bool[]?[] _eligible;
+    private readonly SpreadTree?[] _treeOfService;
 
     public ClusterState(IReadOnlyList<ClusterNode> nodes, IReadOnlyList<ServiceDemand> services)
     {
@@ -35,6 +36,7 @@ internal sealed class ClusterState
         Pending = new int[Services.Length];
         PendingGlobal = new List<int>[Services.Length];
         _eligible = new bool[]?[Services.Length];
+        _treeOfService = new SpreadTree?[Services.Length];
         for (var s = 0; s < Services.Length; s++)
         {
             Counts[s] = [];
@@ -86,6 +88,11 @@ internal sealed class ClusterState
     /// <summary>The decision tree of a service's preferences (shared by services with the same ones).</summary>
     public SpreadTree TreeOf(int service)
     {
+        if (_treeOfService[service] is { } known)
+        {
+            return known;
+        }
+
         var key = SpreadTree.KeyOf(Services[service].Spread);
         if (!_trees.TryGetValue(key, out var tree))
         {
@@ -93,6 +100,7 @@ internal sealed class ClusterState
             _trees[key] = tree;
         }
 
+        _treeOfService[service] = tree;
         return tree;
     }
 
@@ -281,6 +289,7 @@ internal sealed class ClusterState
         Record(new Change(ChangeKind.DemandReplaced, -1, service, 0, Services[service]));
         Services[service] = demand;
         _eligible[service] = null;
+        _treeOfService[service] = null;
     }
 
     /// <summary>Marks the state to come back to; changes are recorded from now on.</summary>
@@ -339,6 +348,7 @@ internal sealed class ClusterState
             case ChangeKind.DemandReplaced:
                 Services[change.Service] = (ServiceDemand)change.Before!;
                 _eligible[change.Service] = null;
+                _treeOfService[change.Service] = null;
                 break;
         }
     }
@@ -418,6 +428,7 @@ internal sealed class ClusterState
     private void NodesChanged()
     {
         _trees.Clear();
+        Array.Clear(_treeOfService);
         Array.Clear(_eligible);
     }
 

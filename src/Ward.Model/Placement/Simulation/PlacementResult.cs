@@ -38,11 +38,22 @@ public sealed record ServicePlacement(ServiceDemand Service, IReadOnlyList<NodeT
 }
 
 /// <summary>Where every task landed: per node and per service.</summary>
-public sealed record PlacementResult(IReadOnlyList<NodePlacement> Nodes, IReadOnlyList<ServicePlacement> Services)
+public sealed class PlacementResult(IReadOnlyList<NodePlacement> nodes, IReadOnlyList<ServicePlacement> services)
 {
+    // Looked up by name for every service of large environments: indexed once, on the first lookup.
+    private Dictionary<string, ServicePlacement>? _byName;
+
+    public IReadOnlyList<NodePlacement> Nodes { get; } = nodes;
+
+    public IReadOnlyList<ServicePlacement> Services { get; } = services;
+
     public int PendingTasks => Services.Sum(s => s.Pending);
 
-    public ServicePlacement? Service(string name) => Services.FirstOrDefault(s => s.Name == name);
+    public ServicePlacement? Service(string name)
+    {
+        _byName ??= Services.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        return _byName.GetValueOrDefault(name);
+    }
 
     public NodePlacement? Node(string name) => Nodes.FirstOrDefault(n => n.Node.Name == name);
 }

@@ -155,7 +155,19 @@ public sealed class Scheduler
     public int PendingOf(string service)
     {
         var index = Array.FindIndex(_state.Services, s => s.Name == service);
-        return index < 0 ? 0 : _state.Pending[index] + _state.PendingGlobal[index].Count;
+        return index < 0 ? 0 : PendingOf(index);
+    }
+
+    /// <summary>Pending tasks of the service at this place in the list the scheduler was given.</summary>
+    public int PendingOf(int service) => _state.Pending[service] + _state.PendingGlobal[service].Count;
+
+    /// <summary>Where one service's tasks are now (the service at this place in the list), with Swarm's reason for those pending.</summary>
+    public ServicePlacement ResultOf(int service)
+    {
+        var byNode = _state.Counts[service].OrderBy(c => c.Key).Select(c => new NodeTasks(_state.Nodes[c.Key].Name, c.Value)).ToList();
+        var pendingNodes = _state.PendingGlobal[service].Select(n => _state.Nodes[n].Name).ToList();
+        var pending = _state.Pending[service] + pendingNodes.Count;
+        return new ServicePlacement(_state.Services[service], byNode, pending, pending == 0 ? null : Reason(service), pendingNodes);
     }
 
     /// <summary>Where everything is now, with Swarm's reason for each service's pending tasks.</summary>
@@ -182,10 +194,7 @@ public sealed class Scheduler
         var placements = new List<ServicePlacement>(services.Length);
         for (var s = 0; s < services.Length; s++)
         {
-            var byNode = _state.Counts[s].OrderBy(c => c.Key).Select(c => new NodeTasks(_state.Nodes[c.Key].Name, c.Value)).ToList();
-            var pendingNodes = _state.PendingGlobal[s].Select(n => _state.Nodes[n].Name).ToList();
-            var pending = _state.Pending[s] + pendingNodes.Count;
-            placements.Add(new ServicePlacement(services[s], byNode, pending, pending == 0 ? null : Reason(s), pendingNodes));
+            placements.Add(ResultOf(s));
         }
 
         return new PlacementResult(nodes, placements);
