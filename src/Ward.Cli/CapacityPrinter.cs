@@ -15,12 +15,21 @@ internal static class CapacityPrinter
         var shown = report.Shown;
         var whatIf = report.WhatIf.IsEmpty ? "" : $", {report.WhatIf.Describe()}";
         output.WriteLine($"Capacity of {environment} on {report.Cluster.Source}{whatIf}:");
-        var width = Math.Max(4, shown.Nodes.Max(n => n.Node.Name.Length));
-        var sizeWidth = Math.Max(4, shown.Nodes.Max(n => (n.Node.Size ?? "").Length));
-        output.WriteLine($"  {"node".PadRight(width)}  {"role",-8} {"size".PadRight(sizeWidth)}  {"CPU reserved",-36} {"memory reserved",-46} tasks");
-        foreach (var node in shown.Nodes)
+        var rows = shown.Nodes.Select(Cells).ToList();
+        rows.Insert(0, ["node", "role", "size", "CPU reserved", "", "memory reserved", "", "tasks"]);
+        var widths = Enumerable.Range(0, 7).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        for (var r = 0; r < rows.Count; r++)
         {
-            output.WriteLine(NodeLine(node, width, sizeWidth, color));
+            var row = rows[r];
+            var node = r == 0 ? null : shown.Nodes[r - 1];
+            var line = new System.Text.StringBuilder("  ");
+            for (var c = 0; c < 7; c++)
+            {
+                var cell = row[c].PadRight(widths[c]);
+                line.Append(node is { TakesTasks: true } && c is 3 or 5 ? Colour(cell, c == 3 ? node.CpuShare : node.MemoryShare, color) : cell).Append("  ");
+            }
+
+            output.WriteLine(line.Append(row[7]).ToString().TrimEnd());
         }
 
         output.WriteLine();
@@ -55,38 +64,43 @@ internal static class CapacityPrinter
         }
     }
 
-    private static string NodeLine(NodePlacement node, int width, int sizeWidth, bool color)
+    /// <summary>A node's cells: name, role, size, CPU bar, CPU figures, memory bar, memory figures, tasks.</summary>
+    private static string[] Cells(NodePlacement node)
     {
-        var role = node.Node.IsManager ? "manager*" : "worker";
-        var head = $"  {node.Node.Name.PadRight(width)}  {role,-8} {(node.Node.Size ?? "").PadRight(sizeWidth)}  ";
+        var head = new[] { node.Node.Name, node.Node.IsManager ? "manager" : "worker", node.Node.Size ?? "?" };
         if (!node.TakesTasks)
         {
-            var why = node.Node.Status == NodeStatus.Ready ? node.Node.Availability.ToString().ToLowerInvariant() : "down";
-            return head + Paint($"{why}: takes no tasks", "\e[90m", color);
+            var state = node.Node.Status == NodeStatus.Ready ? node.Node.Availability.ToString().ToLowerInvariant() : node.Node.Status.ToString().ToLowerInvariant();
+            return [.. head, $"{state}: takes no tasks", "", "", "", node.OtherTasks > 0 ? $"{node.OtherTasks} of other stacks" : "-"];
         }
 
-        var cpu = string.Create(CultureInfo.InvariantCulture, $"{Bar(node.CpuShare, color)} {node.CpuShare * 100,4:0}% {node.ReservedNanoCpus / 1e9:0.##} of {node.Node.NanoCpus / 1e9:0.##}");
-        var memory = string.Create(CultureInfo.InvariantCulture, $"{Bar(node.MemoryShare, color)} {node.MemoryShare * 100,4:0}% {ByteSize.Format(node.ReservedMemoryBytes)} of {ByteSize.Format(node.Node.MemoryBytes)}");
         var tasks = node.Tasks.OrderBy(t => t.Service, StringComparer.Ordinal).Select(t => t.Count == 1 ? t.Service : $"{t.Service} x{t.Count}").ToList();
         if (node.OtherTasks > 0)
         {
             tasks.Add($"{node.OtherTasks} of other stacks");
         }
 
-        return head + Pad(cpu, 36, color) + " " + Pad(memory, 46, color) + " " + (tasks.Count == 0 ? "-" : string.Join(", ", tasks));
+        return
+        [
+            .. head,
+            Bar(node.CpuShare),
+            string.Create(CultureInfo.InvariantCulture, $"{node.CpuShare * 100,3:0}% {node.ReservedNanoCpus / 1e9:0.##} of {node.Node.NanoCpus / 1e9:0.##}"),
+            Bar(node.MemoryShare),
+            string.Create(CultureInfo.InvariantCulture, $"{node.MemoryShare * 100,3:0}% {ByteSize.Format(node.ReservedMemoryBytes)} of {ByteSize.Format(node.Node.MemoryBytes)}"),
+            tasks.Count == 0 ? "-" : string.Join(", ", tasks),
+        ];
     }
 
-    /// <summary>[#######.............]: the reserved share of the node; coloured by how full it is.</summary>
-    private static string Bar(double share, bool color)
+    /// <summary>[#######.............]: the reserved share of the node.</summary>
+    private static string Bar(double share)
     {
         var filled = (int)Math.Round(Math.Clamp(share, 0, 1) * BarWidth);
-        var bar = new string('#', filled) + new string('.', BarWidth - filled);
-        var paint = share > 0.9 ? "\e[31m" : share > 0.75 ? "\e[33m" : "\e[32m";
-        return "[" + Paint(bar, paint, color) + "]";
+        return "[" + new string('#', filled) + new string('.', BarWidth - filled) + "]";
     }
 
-    // Padding counts what shows, not the colour codes.
-    private static string Pad(string text, int width, bool color) => text + new string(' ', Math.Max(1, width - (color ? text.Length - 9 : text.Length)));
+    // Coloured by how full the node is; the figures beside it say the same in words.
+    private static string Colour(string bar, double share, bool color) =>
+        Paint(bar, share > 0.9 ? "\e[31m" : share > 0.75 ? "\e[33m" : "\e[32m", color);
 
     private static string Percent(long part, long whole) => whole <= 0 ? "0%" : string.Create(CultureInfo.InvariantCulture, $"{(double)part / whole * 100:0}%");
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Ward.Docker;
 using Ward.Engine.Observing;
 using Ward.Engine.Planning;
 using Ward.Engine.Ports;

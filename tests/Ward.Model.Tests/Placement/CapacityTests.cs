@@ -16,6 +16,8 @@ public sealed class CapacityTests
             - { name: manager-1, role: manager, size: medium }
             - { name: worker-1, role: worker, size: large, labels: { database: "true" } }
             - { name: worker-2, role: worker, size: large }
+        volumes:
+          records: {}
         services:
           api:
             image: api:1
@@ -25,6 +27,7 @@ public sealed class CapacityTests
               resources: { reservations: { cpus: "1.5", memory: 2G } }
           db:
             image: postgres:15
+            volumes: [ "records:/var/lib/postgresql/data" ]
             deploy:
               placement: { constraints: [ "node.role != manager", "node.labels.database == true" ] }
               resources: { reservations: { cpus: "0.25", memory: 1G } }
@@ -74,13 +77,26 @@ public sealed class CapacityTests
     }
 
     [Fact]
-    public void Losing_the_databases_node_leaves_it_pending_and_only_a_labelled_worker_brings_it_back()
+    public void Losing_the_databases_node_leaves_it_waiting_for_that_node_and_no_fix_moves_it_from_its_data()
     {
         var cluster = ClusterOf(Clinic);
         var report = CapacityPlanner.Plan(cluster, WhatIfOf(cluster, without: ["worker-1"]));
         Assert.Contains(report.NoLongerFits, s => s.Service == "db");
-        Assert.Equal("true", report.Fix!.Labels["database"]);
-        Assert.Contains(report.Fix.Changes, r => r is { Service: "db", Change: "drop the constraint node.labels.database == true" });
+        Assert.Equal(Ward.Model.Placement.Simulation.NodeStatus.Down, report.Shown.Node("worker-1")!.Node.Status);
+        var fix = report.Fix!;
+        Assert.DoesNotContain("database", fix.Labels.Keys);
+        Assert.DoesNotContain(fix.Changes, c => c.Service == "db");
+        Assert.Contains(new ServiceChange("db", "its data is on a node-local volume; it waits for worker-1 to come back"), fix.Unfixable);
+    }
+
+    [Fact]
+    public void A_database_too_large_for_its_node_is_told_to_grow_that_node()
+    {
+        var cluster = ClusterOf(Clinic.Replace("cpus: \"0.25\", memory: 1G", "cpus: \"0.25\", memory: 7G", StringComparison.Ordinal));
+        var report = CapacityPlanner.Plan(cluster);
+        Assert.Equal(["db"], report.Pending.Select(p => p.Service));
+        Assert.Equal([new ServiceChange("db", "make worker-1 at least x-large (D4s_v3: 4 vCPU, 16 GB)")], report.Fix!.Changes);
+        Assert.Null(report.Fix.Workers);
     }
 
     [Fact]
@@ -103,7 +119,7 @@ public sealed class CapacityTests
         var fix = report.Fix!;
         Assert.Equal("small", fix.Workers!.Size.Name);
         Assert.Contains(new ServiceChange("api", "raise max_replicas_per_node from 1 to 2"), fix.Changes);
-        Assert.Equal("add 1 small (B1ms: 1 vCPU, 2 GB) worker; or api: raise max_replicas_per_node from 1 to 2", fix.Describe());
+        Assert.Equal("add 1 small (B1ms: 1 vCPU, 2 GB) worker; or service by service, api: raise max_replicas_per_node from 1 to 2", fix.Describe());
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed record EnvironmentCluster(IReadOnlyList<ClusterNode> Nodes, IReadO
     }
 
     /// <summary>What each of the file's services asks of the scheduler, in file order.</summary>
-    public static IReadOnlyList<ServiceDemand> ServicesOf(EnvironmentSpec spec) => [.. spec.Services.Select(ServiceDemand.From)];
+    public static IReadOnlyList<ServiceDemand> ServicesOf(EnvironmentSpec spec) => [.. spec.Services.Select(s => ServiceDemand.From(s, spec))];
 
     /// <summary>A ready, active node of a catalog size.</summary>
     public static ClusterNode Node(string name, NodeSize size, NodeRole role, IEnumerable<KeyValuePair<string, string>> labels) => new()

@@ -41,7 +41,12 @@ public sealed record Fix
             parts.Add($"add {workers.Count} {CatalogFile.Describe(workers.Size)} worker{(workers.Count == 1 ? "" : "s")}{labels}");
         }
 
-        parts.AddRange(Changes.Select(r => $"{r.Service}: {r.Change}"));
+        if (Changes.Count > 0)
+        {
+            var byService = string.Join("; ", Changes.Select(r => $"{r.Service}: {r.Change}"));
+            parts.Add(parts.Count == 0 ? byService : $"service by service, {byService}");
+        }
+
         var text = string.Join("; or ", parts);
         if (Unfixable.Count > 0)
         {
@@ -62,26 +67,29 @@ public static class FixFinder
     /// <summary>Null when nothing is pending (of <paramref name="services"/>, when given: the others' pending tasks are left as they are).</summary>
     public static Fix? Find(Scheduler scheduler, SizeCatalog catalog, IReadOnlyCollection<string>? services = null)
     {
-        var pending = scheduler.Result().Services.Where(s => s.Pending > 0 && (services is null || services.Contains(s.Name))).ToList();
+        var placement = scheduler.Result();
+        var pending = placement.Services.Where(s => s.Pending > 0 && (services is null || services.Contains(s.Name))).ToList();
         if (pending.Count == 0)
         {
             return null;
         }
 
-        var labels = LabelsWanted(pending);
-        var helped = ServicesWorkersHelp(scheduler, catalog, pending, labels);
+        // A service that keeps its data on a node must stay on it: no worker is added for it, no pin is dropped.
+        var movable = pending.Where(s => !s.Service.KeepsDataOnNode).ToList();
+        var labels = LabelsWanted(movable);
+        var helped = movable.Count == 0 ? [] : ServicesWorkersHelp(scheduler, catalog, movable, labels);
         var workers = helped.Count == 0 ? null : FewestWorkers(scheduler, catalog, helped, labels);
         var changes = new List<ServiceChange>();
         var unfixable = new List<ServiceChange>();
-        var placement = scheduler.Result();
         foreach (var service in pending)
         {
-            var found = Relax(scheduler, service.Service);
-            found.AddRange(Resize(placement, service, catalog));
+            List<ServiceChange> found = service.Service.KeepsDataOnNode
+                ? [.. LargerHome(scheduler, placement, service, catalog)]
+                : Relax(scheduler, service.Service).Concat(LargerNodes(placement, service, catalog)).ToList();
             changes.AddRange(found);
             if (found.Count == 0 && !helped.Contains(service.Name))
             {
-                unfixable.Add(new ServiceChange(service.Name, service.Reason ?? "pending"));
+                unfixable.Add(new ServiceChange(service.Name, WhyStuck(scheduler, placement, service)));
             }
         }
 
@@ -193,21 +201,49 @@ public static class FixFinder
     /// For a global service's task waiting on its node: the smallest catalog size that would hold it there besides what
     /// the node already runs (the node is the task's; no other node can take it).
     /// </summary>
-    private static IEnumerable<ServiceChange> Resize(PlacementResult placement, ServicePlacement service, SizeCatalog catalog)
+    private static IEnumerable<ServiceChange> LargerNodes(PlacementResult placement, ServicePlacement service, SizeCatalog catalog)
     {
         foreach (var name in service.PendingNodes)
         {
-            var node = placement.Node(name)!;
-            bool Holds(long nanoCpus, long memory) =>
-                nanoCpus >= node.ReservedNanoCpus + service.Service.NanoCpus && memory >= node.ReservedMemoryBytes + service.Service.MemoryBytes;
-
-            // Only when room is what the task lacks there (not a port or a platform).
-            var fits = Holds(node.Node.NanoCpus, node.Node.MemoryBytes) ? null : catalog.Sizes.FirstOrDefault(size => Holds(ServiceDemand.NanoCpusOf(size.Vcpu), size.MemoryBytes));
-            if (fits is not null)
+            if (SmallestHolding(placement.Node(name)!, service.Service, 1, catalog) is { } size)
             {
-                yield return new ServiceChange(service.Name, $"make {name} at least {CatalogFile.Describe(fits)}");
+                yield return new ServiceChange(service.Name, $"make {name} at least {CatalogFile.Describe(size)}");
             }
         }
+    }
+
+    /// <summary>For a service that keeps its data on its one node: that node, larger, when room is what it lacks there.</summary>
+    private static IEnumerable<ServiceChange> LargerHome(Scheduler scheduler, PlacementResult placement, ServicePlacement service, SizeCatalog catalog)
+    {
+        var homes = scheduler.NodesAllowing(service.Name).Select(n => placement.Node(n)!).Where(n => n.TakesTasks).ToList();
+        if (homes.Count == 1 && SmallestHolding(homes[0], service.Service, service.Pending, catalog) is { } size)
+        {
+            yield return new ServiceChange(service.Name, $"make {homes[0].Node.Name} at least {CatalogFile.Describe(size)}");
+        }
+    }
+
+    /// <summary>The smallest size that holds what the node reserves plus <paramref name="tasks"/> more of the service; null when it already does (room is not what is missing).</summary>
+    private static NodeSize? SmallestHolding(NodePlacement node, ServiceDemand service, int tasks, SizeCatalog catalog)
+    {
+        bool Holds(long nanoCpus, long memory) =>
+            nanoCpus >= node.ReservedNanoCpus + (service.NanoCpus * tasks) && memory >= node.ReservedMemoryBytes + (service.MemoryBytes * tasks);
+
+        return Holds(node.Node.NanoCpus, node.Node.MemoryBytes) ? null : catalog.Sizes.FirstOrDefault(size => Holds(ServiceDemand.NanoCpusOf(size.Vcpu), size.MemoryBytes));
+    }
+
+    /// <summary>Why nothing helps: a service holding data waits for its node; the others, Swarm's reason.</summary>
+    private static string WhyStuck(Scheduler scheduler, PlacementResult placement, ServicePlacement service)
+    {
+        if (service.Service.KeepsDataOnNode)
+        {
+            var homes = scheduler.NodesAllowing(service.Name);
+            if (homes.Count > 0 && homes.All(n => !placement.Node(n)!.TakesTasks))
+            {
+                return $"its data is on a node-local volume; it waits for {string.Join(" or ", homes)} to come back";
+            }
+        }
+
+        return service.Reason ?? "pending";
     }
 
     private static bool Fits(Scheduler scheduler, ServiceDemand service, ServiceDemand relaxed)

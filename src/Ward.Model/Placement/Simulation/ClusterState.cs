@@ -142,6 +142,9 @@ internal sealed class ClusterState
         return demand.MaxReplicasPerNode > 0 && CountOn(service, node) >= demand.MaxReplicasPerNode ? Filter.MaxReplicas : null;
     }
 
+    /// <summary>Whether the service's constraints and platforms allow the node (its state and room aside).</summary>
+    public bool Allows(int node, int service) => EligibleNodes(service)[node];
+
     /// <summary>Whether the global orchestrator gives the node a task of the service: not drained or paused, not down, constraints met.</summary>
     public bool GetsGlobalTask(int node, int service) =>
         _availability[node] == NodeAvailability.Active && _status[node] != NodeStatus.Down && NodeFacts.SatisfiesAll(Services[service].Constraints, _nodes[node]);

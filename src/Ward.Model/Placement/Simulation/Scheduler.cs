@@ -161,6 +161,13 @@ public sealed class Scheduler
     /// <summary>Pending tasks of the service at this place in the list the scheduler was given.</summary>
     public int PendingOf(int service) => _state.Pending[service] + _state.PendingGlobal[service].Count;
 
+    /// <summary>The nodes whose facts the service's constraints and platforms allow, whatever their state or room.</summary>
+    public IReadOnlyList<string> NodesAllowing(string service)
+    {
+        var index = Array.FindIndex(_state.Services, s => s.Name == service);
+        return [.. Enumerable.Range(0, _state.NodeCount).Where(n => index >= 0 && _state.Allows(n, index)).Select(n => _state.Nodes[n].Name)];
+    }
+
     /// <summary>Where one service's tasks are now (the service at this place in the list), with Swarm's reason for those pending.</summary>
     public ServicePlacement ResultOf(int service)
     {
@@ -188,6 +195,12 @@ public sealed class Scheduler
         {
             var node = _state.Nodes[n];
             var tasks = tasksOf[n] ?? [];
+            // The node as it is now: a lost one is down.
+            if (node.Status != _state.Status(n) || node.Availability != _state.Availability(n))
+            {
+                node = node with { Status = _state.Status(n), Availability = _state.Availability(n) };
+            }
+
             nodes.Add(new NodePlacement(node, _state.TakesTasks(n), node.NanoCpus - _state.FreeCpu(n), node.MemoryBytes - _state.FreeMemory(n), tasks, _state.ExistingCount(n)));
         }
 

@@ -43,10 +43,16 @@ public sealed record ServiceDemand
 
     public IReadOnlyList<TaskPlatform> Platforms { get; init; } = [];
 
+    /// <summary>
+    /// The service keeps data on a node-local volume: moving it to another node leaves the data behind, so fixes that
+    /// would (drop its pin, label another node for it) are not offered.
+    /// </summary>
+    public bool KeepsDataOnNode { get; init; }
+
     public bool IsGlobal => Mode == ServiceMode.Global;
 
     /// <summary>What the file's service asks: its replicas, placement, reservations and host-mode ports.</summary>
-    public static ServiceDemand From(ServiceSpec service)
+    public static ServiceDemand From(ServiceSpec service, EnvironmentSpec environment)
     {
         var deploy = service.Deploy;
         var reservation = deploy.Resources.Reservations;
@@ -70,6 +76,7 @@ public sealed record ServiceDemand
             NanoCpus = reservation?.Cpus is { } cpus ? NanoCpusOf(cpus) : 0,
             MemoryBytes = Math.Max(0, reservation?.MemoryBytes ?? 0),
             HostPorts = ports,
+            KeepsDataOnNode = environment.NodeLocalVolumesOf(service).Count > 0,
         };
     }
 
