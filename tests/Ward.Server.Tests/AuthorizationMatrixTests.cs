@@ -23,7 +23,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture wo
         "GET /api/v1/environments", "POST /api/v1/environments",
         "GET /api/v1/environments/{name}", "PUT /api/v1/environments/{name}", "DELETE /api/v1/environments/{name}",
         "GET /api/v1/environments/{name}/findings", "POST /api/v1/environments/{name}/plans", "POST /api/v1/environments/{name}/applies",
-        "GET /api/v1/environments/{name}/operations", "GET /api/v1/environments/{name}/status",
+        "GET /api/v1/environments/{name}/operations", "GET /api/v1/environments/{name}/status", "GET /api/v1/environments/{name}/capacity",
         "GET /api/v1/environments/{name}/secrets", "PUT /api/v1/environments/{name}/secrets/{key}",
         "GET /api/v1/operations/{id}", "GET /api/v1/operations/{id}/events",
         "GET /api/v1/nodes", "PUT /api/v1/nodes/{id}/availability", "PUT /api/v1/nodes/{id}/role", "PUT /api/v1/nodes/{id}/labels",

@@ -53,6 +53,7 @@ public sealed record CapacityDocument(
             new SharePart(share.Tasks, share.AllTasks, Cpus(share.NanoCpus), Cpus(share.AllNanoCpus), share.MemoryBytes, share.AllMemoryBytes),
             report.Fix is not { } fix ? null : new FixPart(
                 fix.Advice,
+                fix.HasRemedy ? fix.Describe() : null,
                 fix.Workers is { } workers ? new WorkersPart(workers.Size.Name, workers.Count) : null,
                 fix.Labels,
                 fix.Changes,
@@ -87,5 +88,6 @@ public sealed record CapacityDocument(
     /// <summary>A catalog size the what-ifs may add (the console's choices).</summary>
     public sealed record SizePart(string Name, double Cpus, long MemoryBytes);
 
-    public sealed record FixPart(string Advice, WorkersPart? Workers, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<ServiceChange> Changes, IReadOnlyList<ServiceChange> Unfixable);
+    /// <summary>The fix: <see cref="Change"/> is the change alone ("add 1 small worker"), null when nothing found helps.</summary>
+    public sealed record FixPart(string Advice, string? Change, WorkersPart? Workers, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<ServiceChange> Changes, IReadOnlyList<ServiceChange> Unfixable);
 }

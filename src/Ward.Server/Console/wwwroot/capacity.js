@@ -76,7 +76,8 @@ function report(capacity, environment) {
         h('li', { 'data-service': p.service }, h('strong', {}, p.service), `: ${p.pending} of ${p.desired} — ${p.reason}`)))) : null,
     capacity.noLongerFits?.length ? h('p', { class: 'error-text', 'data-testid': 'no-longer-fits' },
       `No longer fits ${capacity.whatIf.description}: ${capacity.noLongerFits.map((s) => s.service).join(', ')}.`) : null,
-    capacity.fix ? h('p', { class: 'capacity-fix', 'data-testid': 'capacity-fix' }, h('strong', {}, 'Smallest change: '), capacity.fix.advice) : null,
+    capacity.fix ? h('p', { class: 'capacity-fix', 'data-testid': 'capacity-fix' },
+      capacity.fix.change ? [h('strong', {}, 'Smallest change: '), capacity.fix.change] : capacity.fix.advice) : null,
     managerShare(capacity.managerShare),
     h('ul', { class: 'nodes', 'data-testid': 'capacity-nodes' }, capacity.nodes.map(nodeCard)));
 }
