@@ -234,7 +234,7 @@ public sealed class FailoverCapacityRule : Rule
             indexOf[before.Services[i].Name] = i;
         }
 
-        var stateful = context.Spec.Services.Select(s => ServiceFacts.IsStateful(s, context.Spec)).ToArray();
+        var stateful = new bool?[before.Services.Count];
 
         // The largest worker first: its loss moves the most.
         foreach (var worker in workers.OrderByDescending(w => context.Catalog.FindSize(w.Size)?.Rank ?? 0))
@@ -243,7 +243,18 @@ public sealed class FailoverCapacityRule : Rule
             var affected = before.Node(worker.Name)!.Tasks.Select(t => indexOf[t.Service]).ToList();
             var mark = scheduler.Checkpoint();
             scheduler.Lose(worker.Name);
-            var problems = affected.Select(i => ProblemOf(context, scheduler, worker, before.Services[i], scheduler.ResultOf(i), stateful[i], context.Spec.Services[i])).OfType<Problem>().ToList();
+            var problems = new List<Problem>();
+            foreach (var i in affected)
+            {
+                // Cheap counts first: most services simply moved their task to another node.
+                var was = before.Services[i];
+                var isStateful = stateful[i] ??= ServiceFacts.IsStateful(context.Spec.Services[i], context.Spec);
+                if ((scheduler.PendingOf(i) > was.Pending || isStateful) && ProblemOf(context, scheduler, worker, was, scheduler.ResultOf(i), isStateful, context.Spec.Services[i]) is { } problem)
+                {
+                    problems.Add(problem);
+                }
+            }
+
             if (problems.Count > 0)
             {
                 var fix = FixFinder.Find(scheduler, context.Catalog, [.. problems.Select(p => p.Service)]);

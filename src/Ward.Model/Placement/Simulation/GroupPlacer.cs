@@ -18,13 +18,23 @@ namespace Ward.Model.Placement.Simulation;
 /// </summary>
 internal sealed class GroupPlacer(ClusterState state, Random? ties)
 {
+    // Buffers kept from group to group: a plan of thousands of services places thousands of groups.
+    private readonly List<List<int>> _spareLists = [];
+    private readonly BoundedBest _best = new();
+
+    // A node's rank packed in one number (see KeyOf): 21 bits for each part.
+    private const int Bits = 21;
+    private const long Mask = (1L << Bits) - 1;
     private int _service;
     private int _remaining;
     private int _groupSize;
     private SpreadTree _tree = null!;
     private int[] _treeTasks = [];
     private List<int>?[] _leafNodes = [];
+    private bool[] _failed = [];
     private int[]? _tie;
+    private int[]? _nodeOfTie;
+    private Comparison<int>? _compare;
 
     /// <summary>Places up to <paramref name="tasks"/> tasks of the service; returns how many found a node.</summary>
     public int Place(int service, int tasks)
@@ -38,8 +48,24 @@ internal sealed class GroupPlacer(ClusterState state, Random? ties)
         _remaining = tasks;
         _groupSize = tasks;
         _tree = state.TreeOf(service);
-        _treeTasks = new int[_tree.Count];
-        _leafNodes = new List<int>?[_tree.Count];
+        _compare ??= Compare;
+        if (_treeTasks.Length < _tree.Count)
+        {
+            _treeTasks = new int[_tree.Count];
+            Array.Resize(ref _leafNodes, _tree.Count);
+        }
+
+        Array.Clear(_treeTasks, 0, _tree.Count);
+        for (var t = 0; t < _tree.Count; t++)
+        {
+            if (_leafNodes[t] is { } list)
+            {
+                list.Clear();
+                _spareLists.Add(list);
+                _leafNodes[t] = null;
+            }
+        }
+
         _tie = TieBreaks();
         foreach (var (node, count) in state.Counts[service])
         {
@@ -68,10 +94,12 @@ internal sealed class GroupPlacer(ClusterState state, Random? ties)
             return null;
         }
 
-        var tie = new int[state.NodeCount];
+        var tie = Enumerable.Range(0, state.NodeCount).ToArray();
+        ties.Shuffle(tie);
+        _nodeOfTie = new int[tie.Length];
         for (var n = 0; n < tie.Length; n++)
         {
-            tie[n] = ties.Next();
+            _nodeOfTie[tie[n]] = n;
         }
 
         return tie;
@@ -151,31 +179,47 @@ internal sealed class GroupPlacer(ClusterState state, Random? ties)
         if (_leafNodes[leaf] is { } known)
         {
             known.RemoveAll(n => !state.Passes(n, _service));
-            known.Sort(Compare);
+            known.Sort(_compare!);
             return known;
         }
 
-        var best = new BoundedBest(_groupSize, Compare);
+        _best.Reset(_groupSize);
         foreach (var node in _tree.Members[leaf])
         {
-            if (best.WouldTake(node) && state.Passes(node, _service))
+            var key = KeyOf(node);
+            if (_best.WouldTake(key) && state.Passes(node, _service))
             {
-                best.Add(node);
+                _best.Add(key);
             }
         }
 
-        var nodes = best.Sorted();
+        var nodes = _spareLists.Count > 0 ? _spareLists[^1] : [];
+        if (_spareLists.Count > 0)
+        {
+            _spareLists.RemoveAt(_spareLists.Count - 1);
+        }
+
+        foreach (var key in _best.Sorted())
+        {
+            var tie = (int)(key & Mask);
+            nodes.Add(_tie is null ? tie : _nodeOfTie![tie]);
+        }
+
         _leafNodes[leaf] = nodes;
         return nodes;
     }
 
-    /// <summary>SwarmKit's nodeLess: fewer tasks of the service, then fewer tasks in all; then the tie-break.</summary>
-    private int Compare(int a, int b)
+    /// <summary>
+    /// SwarmKit's nodeLess as one number, smaller is better: the node's tasks of the service, then its tasks in all,
+    /// then the tie-break (its place in node order, or a random place).
+    /// </summary>
+    private long KeyOf(int node)
     {
-        var order = state.CountOn(_service, a).CompareTo(state.CountOn(_service, b));
-        order = order != 0 ? order : state.Active(a).CompareTo(state.Active(b));
-        return order != 0 ? order : _tie is null ? a.CompareTo(b) : _tie[a].CompareTo(_tie[b]);
+        var tie = _tie is null ? node : _tie[node];
+        return (Math.Min(state.CountOn(_service, node), Mask) << (2 * Bits)) | (Math.Min(state.Active(node), Mask) << Bits) | (long)tie;
     }
+
+    private int Compare(int a, int b) => KeyOf(a).CompareTo(KeyOf(b));
 
     private bool Less(int a, int b)
     {
@@ -187,7 +231,13 @@ internal sealed class GroupPlacer(ClusterState state, Random? ties)
     {
         var scheduled = 0;
         var count = nodes.Count;
-        var failed = new bool[count];
+        if (_failed.Length < count)
+        {
+            _failed = new bool[Math.Max(count, _failed.Length * 2)];
+        }
+
+        var failed = _failed;
+        Array.Clear(failed, 0, count);
         var iter = 0;
         while (_remaining > 0)
         {
@@ -229,32 +279,46 @@ internal sealed class GroupPlacer(ClusterState state, Random? ties)
         return scheduled;
     }
 
-    /// <summary>The best k nodes seen, kept in a max-heap on the worst, as the tree's nodeMaxHeap keeps them.</summary>
-    private sealed class BoundedBest(int capacity, Comparison<int> compare)
+    /// <summary>The best k keys seen, kept in a max-heap on the worst, as the tree's nodeMaxHeap keeps its nodes.</summary>
+    private sealed class BoundedBest
     {
-        private readonly List<int> _heap = [];
+        private long[] _heap = [];
+        private int _count;
+        private int _capacity;
 
-        /// <summary>Whether a node could enter: the heap has room, or the node beats its worst.</summary>
-        public bool WouldTake(int node) => _heap.Count < capacity || compare(node, _heap[0]) < 0;
-
-        public void Add(int node)
+        public void Reset(int capacity)
         {
-            if (_heap.Count < capacity)
+            _capacity = capacity;
+            _count = 0;
+        }
+
+        /// <summary>Whether a key could enter: the heap has room, or the key beats its worst.</summary>
+        public bool WouldTake(long key) => _count < _capacity || key < _heap[0];
+
+        public void Add(long key)
+        {
+            if (_count < _capacity)
             {
-                _heap.Add(node);
-                Up(_heap.Count - 1);
+                if (_count == _heap.Length)
+                {
+                    Array.Resize(ref _heap, Math.Max(16, _heap.Length * 2));
+                }
+
+                _heap[_count++] = key;
+                Up(_count - 1);
             }
             else
             {
-                _heap[0] = node;
+                _heap[0] = key;
                 Down(0);
             }
         }
 
-        public List<int> Sorted()
+        /// <summary>The keys kept, best first.</summary>
+        public ReadOnlySpan<long> Sorted()
         {
-            _heap.Sort(compare);
-            return _heap;
+            Array.Sort(_heap, 0, _count);
+            return _heap.AsSpan(0, _count);
         }
 
         private void Up(int i)
@@ -262,7 +326,7 @@ internal sealed class GroupPlacer(ClusterState state, Random? ties)
             while (i > 0)
             {
                 var parent = (i - 1) / 2;
-                if (compare(_heap[i], _heap[parent]) <= 0)
+                if (_heap[i] <= _heap[parent])
                 {
                     return;
                 }
@@ -278,12 +342,12 @@ internal sealed class GroupPlacer(ClusterState state, Random? ties)
             {
                 var largest = i;
                 var left = (2 * i) + 1;
-                if (left < _heap.Count && compare(_heap[left], _heap[largest]) > 0)
+                if (left < _count && _heap[left] > _heap[largest])
                 {
                     largest = left;
                 }
 
-                if (left + 1 < _heap.Count && compare(_heap[left + 1], _heap[largest]) > 0)
+                if (left + 1 < _count && _heap[left + 1] > _heap[largest])
                 {
                     largest = left + 1;
                 }

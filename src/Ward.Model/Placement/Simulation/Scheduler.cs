@@ -161,6 +161,18 @@ public sealed class Scheduler
     /// <summary>Pending tasks of the service at this place in the list the scheduler was given.</summary>
     public int PendingOf(int service) => _state.Pending[service] + _state.PendingGlobal[service].Count;
 
+    /// <summary>Tasks of the service (at this place in the list) that have a node.</summary>
+    public int PlacedOf(int service)
+    {
+        var placed = 0;
+        foreach (var count in _state.Counts[service].Values)
+        {
+            placed += count;
+        }
+
+        return placed;
+    }
+
     /// <summary>The nodes whose facts the service's constraints and platforms allow, whatever their state or room.</summary>
     public IReadOnlyList<string> NodesAllowing(string service)
     {
@@ -171,9 +183,20 @@ public sealed class Scheduler
     /// <summary>Where one service's tasks are now (the service at this place in the list), with Swarm's reason for those pending.</summary>
     public ServicePlacement ResultOf(int service)
     {
-        var byNode = _state.Counts[service].OrderBy(c => c.Key).Select(c => new NodeTasks(_state.Nodes[c.Key].Name, c.Value)).ToList();
-        var pendingNodes = _state.PendingGlobal[service].Select(n => _state.Nodes[n].Name).ToList();
-        var pending = _state.Pending[service] + pendingNodes.Count;
+        // Loops, not LINQ: a large environment asks this of thousands of services.
+        var counts = _state.Counts[service];
+        var nodes = new int[counts.Count];
+        counts.Keys.CopyTo(nodes, 0);
+        Array.Sort(nodes);
+        var byNode = new NodeTasks[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            byNode[i] = new NodeTasks(_state.Nodes[nodes[i]].Name, counts[nodes[i]]);
+        }
+
+        var waiting = _state.PendingGlobal[service];
+        var pendingNodes = waiting.Count == 0 ? [] : waiting.Select(n => _state.Nodes[n].Name).ToArray();
+        var pending = _state.Pending[service] + pendingNodes.Length;
         return new ServicePlacement(_state.Services[service], byNode, pending, pending == 0 ? null : Reason(service), pendingNodes);
     }
 
@@ -265,22 +288,28 @@ public sealed class Scheduler
     /// <summary>Scheduling rounds until one places nothing: every service's pending tasks as one group, in service order.</summary>
     private void RetryPending()
     {
+        var order = _ties is null ? null : new int[_state.Services.Length];
         bool progress;
         do
         {
             progress = false;
-            var services = Enumerable.Range(0, _state.Services.Length).ToArray();
-            _ties?.Shuffle(services);
-            foreach (var service in services)
+            if (order is not null)
             {
+                for (var i = 0; i < order.Length; i++)
+                {
+                    order[i] = i;
+                }
+
+                _ties!.Shuffle(order);
+            }
+
+            // A loop without closures: it runs over every service after every change, thousands in a large plan.
+            for (var i = 0; i < _state.Services.Length; i++)
+            {
+                var service = order is null ? i : order[i];
                 if (_state.Services[service].IsGlobal)
                 {
-                    foreach (var node in _state.PendingGlobal[service].Where(n => _state.Passes(n, service)).ToList())
-                    {
-                        _state.RemovePendingGlobal(service, node);
-                        _state.Assign(node, service);
-                        progress = true;
-                    }
+                    progress |= RetryGlobal(service);
                 }
                 else if (_state.Pending[service] > 0)
                 {
@@ -291,6 +320,20 @@ public sealed class Scheduler
             }
         }
         while (progress);
+    }
+
+    /// <summary>A global service's waiting tasks, each checked again on its node.</summary>
+    private bool RetryGlobal(int service)
+    {
+        var progress = false;
+        foreach (var node in _state.PendingGlobal[service].Where(n => _state.Passes(n, service)).ToList())
+        {
+            _state.RemovePendingGlobal(service, node);
+            _state.Assign(node, service);
+            progress = true;
+        }
+
+        return progress;
     }
 
     private int RequireNode(string node)
