@@ -37,7 +37,8 @@ public static class LiveCluster
                 HoldingStates.Contains(task.State) && others.TryGetValue(task.ServiceId, out var service))
             {
                 var reservations = task.Spec?["Resources"]?["Reservations"];
-                existing.Add(new ExistingTask(name, service.Name, Long(reservations?["NanoCPUs"]), Long(reservations?["MemoryBytes"]))
+                // Keyed by the service id, which no service of the file can be named.
+                existing.Add(new ExistingTask(name, service.Id, Long(reservations?["NanoCPUs"]), Long(reservations?["MemoryBytes"]))
                 {
                     HostPorts = HostPortsOf(service.Spec),
                 });
