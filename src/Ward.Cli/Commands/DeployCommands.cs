@@ -43,9 +43,15 @@ internal static class DeployCommands
         {
             file, format, prune, restart, resolveImage, host, envFile, catalog,
         };
+        var capacity = CapacityCommand.AddTo(command);
         command.SetAction((parse, token) => Failures.RunAsync(
             async () =>
             {
+                if (capacity.Handles(parse))
+                {
+                    return await capacity.RunAsync(parse, parse.GetValue(file)!, parse.GetValue(format)!, parse.GetValue(host), parse.GetValue(envFile), parse.GetValue(catalog), token);
+                }
+
                 if (EnvironmentInput.LoadOrExplain(parse.GetValue(file)!, parse.GetValue(envFile), parse.GetValue(catalog)) is not { } environment)
                 {
                     return ExitCodes.Failed;
