@@ -16,6 +16,7 @@ internal static class WardApp
         DeployCommands.Status(),
         DeployCommands.Destroy(),
         LogsCommand.Create(),
+        AlertsCommand.Create(),
         ClusterCommand.Create(),
         NodeCommand.Create(),
         ImageCommand.Create(),

@@ -15,7 +15,11 @@ public sealed record Alert(string Environment, string Rule, string Subject, stri
 }
 
 /// <summary>What changed in one evaluation: an alert that started firing, or one that fired and is over.</summary>
-public sealed record AlertNotice(AlertNoticeKind Kind, Alert Alert, DateTimeOffset At);
+/// <param name="Kind">Firing or resolved.</param>
+/// <param name="Alert">The alert as it was then.</param>
+/// <param name="At">When the evaluation saw the change.</param>
+/// <param name="Silenced">Recorded, but told to no one: the alert is silenced.</param>
+public sealed record AlertNotice(AlertNoticeKind Kind, Alert Alert, DateTimeOffset At, bool Silenced = false);
 
 public enum AlertNoticeKind
 {
@@ -27,7 +31,7 @@ public enum AlertNoticeKind
 /// One environment's alerts over time. Each evaluation takes the conditions that hold now: a condition becomes an
 /// alert when first seen, fires once it has held for its rule's duration (one notice), and resolves when it no longer
 /// holds (one notice, only if it fired). An alert that stays firing is never announced again, so a flapping swarm
-/// cannot flood anyone; a silenced alert is not announced at all while the silence lasts. Not thread-safe: one caller
+/// cannot flood anyone; while a silence lasts, the alert's notices are marked silenced (recorded, told to no one). Not thread-safe: one caller
 /// evaluates an environment at a time.
 /// </summary>
 public sealed class AlertTracker(string environment)
@@ -51,9 +55,9 @@ public sealed class AlertTracker(string environment)
             if (!holding.ContainsKey(key))
             {
                 _alerts.Remove(key);
-                if (alert.Firing && SilencedUntil(key, now) is null)
+                if (alert.Firing)
                 {
-                    notices.Add(new(AlertNoticeKind.Resolved, alert, now));
+                    notices.Add(new(AlertNoticeKind.Resolved, alert, now, SilencedUntil(key, now) is not null));
                 }
             }
         }
@@ -66,10 +70,7 @@ public sealed class AlertTracker(string environment)
             if (!alert.Firing && now - alert.Since >= For(settings, condition.Rule))
             {
                 alert = alert with { FiringSince = now };
-                if (SilencedUntil(key, now) is null)
-                {
-                    notices.Add(new(AlertNoticeKind.Firing, alert, now));
-                }
+                notices.Add(new(AlertNoticeKind.Firing, alert, now, SilencedUntil(key, now) is not null));
             }
 
             _alerts[key] = alert;

@@ -77,19 +77,19 @@ public sealed class AlertTrackerTests
     }
 
     [Fact]
-    public void A_silenced_alert_is_listed_but_announces_neither_firing_nor_resolving_and_an_ack_names_who()
+    public void A_silenced_alert_is_listed_and_its_firing_and_resolving_are_marked_silenced_and_an_ack_names_who()
     {
         var tracker = new AlertTracker("shop");
         var settings = new AlertsSpec { Rules = ValueList.Of(new AlertRuleSetting("node-down") { For = TimeSpan.FromSeconds(10) }) };
         tracker.Evaluate([WorkerDown], settings, T0);
         Assert.True(tracker.Silence("node-down", "worker-1", T0.AddHours(1)));
         Assert.False(tracker.Silence("node-down", "worker-9", T0.AddHours(1)));
-        Assert.Empty(tracker.Evaluate([WorkerDown], settings, T0.AddSeconds(10)));
+        Assert.True(tracker.Evaluate([WorkerDown], settings, T0.AddSeconds(10)).Single() is { Kind: AlertNoticeKind.Firing, Silenced: true });
         var listed = tracker.Current(T0.AddSeconds(10)).Single();
         Assert.Equal((true, T0.AddHours(1)), (listed.Firing, listed.SilencedUntil));
         Assert.True(tracker.Acknowledge("node-down", "worker-1", "alice"));
         Assert.Equal("alice", tracker.Current(T0.AddSeconds(11)).Single().AcknowledgedBy);
-        Assert.Empty(tracker.Evaluate([], settings, T0.AddSeconds(20)));
+        Assert.True(tracker.Evaluate([], settings, T0.AddSeconds(20)).Single() is { Kind: AlertNoticeKind.Resolved, Silenced: true });
     }
 
     [Fact]

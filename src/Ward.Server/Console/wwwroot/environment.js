@@ -7,6 +7,7 @@ import { findingsTab } from './findings.js';
 import { deployTab } from './deploy.js';
 import { domainsTab } from './domains.js';
 import { logsTab } from './logs.js';
+import { alertsTab } from './alerts.js';
 import { fileTab, secretsTab } from './secrets.js';
 import { capacityTab } from './capacity.js';
 
@@ -19,6 +20,7 @@ const tabs = [
   { id: 'domains', label: 'Domains', render: domainsTab },
   { id: 'capacity', label: 'Capacity', render: capacityTab },
   { id: 'logs', label: 'Logs', render: logsTab },
+  { id: 'alerts', label: 'Alerts', render: alertsTab },
   { id: 'deploy', label: 'Plan & apply', render: deployTab },
   { id: 'secrets', label: 'Secrets', render: secretsTab },
   { id: 'file', label: 'File', render: fileTab },
