@@ -58,6 +58,13 @@ public sealed record DomainStatus(string Domain, string Scheme, string? Authorit
         return authorities;
     }
 
+    /// <summary>The domains' certificates as the rules read them (TLS-001).</summary>
+    public static IReadOnlyDictionary<string, Rules.DomainCertificate> Certificates(IReadOnlyList<DomainStatus> domains) =>
+        domains.Where(d => d.Certificate is not null).ToDictionary(
+            d => d.Domain,
+            d => new Rules.DomainCertificate(d.Certificate!.Issuer, d.Certificate.NotAfter, d.Authority == "acme", d.LastError),
+            StringComparer.OrdinalIgnoreCase);
+
     private static IEnumerable<string> Hosts(JsonNode? server) =>
         (server?["routes"] as JsonArray ?? [])
             .SelectMany(r => r?["match"] as JsonArray ?? [])

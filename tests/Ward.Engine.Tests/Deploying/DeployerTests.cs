@@ -134,6 +134,22 @@ public sealed class DeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task What_the_engine_would_refuse_stops_every_apply_before_anything_is_created_forced_or_not()
+    {
+        // Two mounts on one target: docker stack deploy creates the networks, then the engine refuses the service.
+        var environment = _world.Load(Staging.Replace("    image: clinic/worker:1.0", "    image: clinic/worker:1.0\n    volumes: [ \"/srv/a:/data\", \"/srv/b:/data\" ]", StringComparison.Ordinal));
+        foreach (var force in new[] { false, true })
+        {
+            var result = await _world.Deployer().ApplyAsync(environment, CoreWorld.Quick(force), new RecordingObserver(), Token);
+            Assert.Equal(DeployStatus.RefusedByGate, result.Status);
+            Assert.False(result.Gate.Forceable);
+            Assert.Contains(result.Gate.Blocking, f => f.Rule.StartsWith("ENG-", StringComparison.Ordinal));
+        }
+
+        Assert.Empty(_world.Engine.Calls);
+    }
+
+    [Fact]
     public async Task A_plan_that_is_not_confirmed_changes_nothing_and_releases_the_lock()
     {
         var observer = new RecordingObserver(confirm: false);
