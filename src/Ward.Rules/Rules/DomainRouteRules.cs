@@ -25,8 +25,6 @@ public sealed class DomainRouteRule : Rule
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        var hostNetworks = context.Spec.Networks.Where(n => n.External && (n.Name ?? n.Key) == "host").Select(n => n.Key).ToHashSet(StringComparer.Ordinal);
-        hostNetworks.Add("host");
         for (var i = 0; i < context.Spec.Domains.Count; i++)
         {
             var domain = context.Spec.Domains[i];
@@ -38,7 +36,7 @@ public sealed class DomainRouteRule : Rule
             }
 
             var subject = $"domain {domain.Name}";
-            if (service.Networks.FirstOrDefault(n => hostNetworks.Contains(n.Name)) is { } host)
+            if (ServiceFacts.HostNetworkOf(service, context.Spec) is { } host)
             {
                 yield return Report(Paths.Ward("domains", i, "service"), $"{domain.Name} goes to service {service.Name}, which is on the host network ({host.Name}): the load balancer reaches services over overlay networks only", subject: subject, value: service.Name);
                 continue;
