@@ -23,20 +23,10 @@ public sealed class NoDroppedRequestsTests(TestCluster cluster) : IAsyncLifetime
           domains:
             - name: {{Domain}}
               service: web
-              port: 8080
+              port: {{HostnameWeb.Port}}
               tls: internal
         services:
-          web:
-            image: {{TestCluster.Image}}
-            # Each task answers its host name (its container's short id): the counts say which tasks served.
-            command: [ "sh", "-c", "hostname > /www/index.html && exec httpd -f -p 8080 -h /www" ]
-            stop_grace_period: 2s
-            networks: [ front ]
-            deploy:
-              replicas: 2
-              endpoint_mode: dnsrr
-              placement: { constraints: [ "node.role == worker" ], max_replicas_per_node: 2 }
-              update_config: { parallelism: 1, delay: 1s, order: start-first, failure_action: rollback, monitor: 2s }
+        {{HostnameWeb.Service("update_config: { parallelism: 1, delay: 1s, order: start-first, failure_action: rollback, monitor: 2s }")}}
         networks:
           front: { driver: overlay }
         """;
@@ -62,7 +52,7 @@ public sealed class NoDroppedRequestsTests(TestCluster cluster) : IAsyncLifetime
             Name,
             environment.Path,
             "web",
-            8080,
+            HostnameWeb.Port,
             new Uri($"https://{Domain}/"),
             LocalCluster.Load(TestCluster.StateDirectory) ?? throw new InvalidOperationException("the test cluster is not recorded"),
             _root,

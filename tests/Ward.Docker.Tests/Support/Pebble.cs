@@ -120,14 +120,19 @@ internal sealed class Pebble : IDisposable
     public async Task<X509Certificate2> RootAsync(CancellationToken cancellationToken) =>
         X509Certificate2.CreateFromPem(await _management.GetStringAsync(new Uri("roots/0", UriKind.Relative), cancellationToken));
 
-    public void Dispose()
+    /// <summary>Stops the server: its directory no longer answers (an ACME authority that is down).</summary>
+    public void Stop()
     {
         if (!_process.HasExited)
         {
             _process.Kill();
             _process.WaitForExit(5000);
         }
+    }
 
+    public void Dispose()
+    {
+        Stop();
         _process.Dispose();
         _management.Dispose();
     }
