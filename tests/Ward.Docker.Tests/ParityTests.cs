@@ -48,6 +48,11 @@ public sealed class ParityTests(TestCluster cluster)
             var cli = await StackSnapshot.ReadAsync(cluster.Manager, cliStack, ward: false, token);
 
             Assert.True(cli.Count("service") > 0, $"docker stack deploy created no service for {name}");
+
+            // On the local cluster Ward pins each image to the id its tag names there (a rebuilt tag then rolls out,
+            // issue 9); docker stack deploy --resolve-image never keeps the tag. They agree when Ward's id is the one
+            // the CLI's tag names on the manager.
+            cli.PinImages(await ImageIdsAsync(cli.Images(), token));
             var differences = StackSnapshot.Compare(ward, cli);
             TestContext.Current.TestOutputHelper?.WriteLine($"{name}: compared\n{cli}");
             Assert.True(differences.Count == 0, $"{name}: Ward and docker stack deploy differ in {differences.Count} field(s):\n{string.Join('\n', differences)}");
@@ -57,5 +62,19 @@ public sealed class ParityTests(TestCluster cluster)
             await Stacks.RemoveAsync(cluster.Manager, wardStack, token);
             await Stacks.RemoveAsync(cluster.Manager, cliStack, token);
         }
+    }
+
+    /// <summary>Each image field value (a JSON string such as "\"ward/busybox:1.0\"") → its image id on the manager, as a field value.</summary>
+    private async Task<Dictionary<string, string>> ImageIdsAsync(IEnumerable<string> images, CancellationToken token)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var image in images)
+        {
+            var name = System.Text.Json.JsonSerializer.Deserialize<string>(image)!;
+            var inspected = await cluster.Manager.GetAsync($"images/{Uri.EscapeDataString(name)}/json", token);
+            ids[image] = System.Text.Json.JsonSerializer.Serialize(inspected["Id"]!.GetValue<string>());
+        }
+
+        return ids;
     }
 }

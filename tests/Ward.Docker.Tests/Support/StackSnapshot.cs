@@ -111,6 +111,25 @@ internal sealed partial class StackSnapshot
         return differences;
     }
 
+    /// <summary>Replaces, in every service, an image named in <paramref name="ids"/> by the image id it names.</summary>
+    public void PinImages(IReadOnlyDictionary<string, string> ids)
+    {
+        foreach (var fields in Objects.GetValueOrDefault("service")?.Values ?? Enumerable.Empty<SortedDictionary<string, string>>())
+        {
+            if (fields.TryGetValue(ImageField, out var image) && ids.TryGetValue(image, out var id))
+            {
+                fields[ImageField] = id;
+            }
+        }
+    }
+
+    /// <summary>The images the services name, as their field values (JSON strings).</summary>
+    public IEnumerable<string> Images() =>
+        (Objects.GetValueOrDefault("service")?.Values ?? Enumerable.Empty<SortedDictionary<string, string>>())
+        .Select(f => f.GetValueOrDefault(ImageField)).OfType<string>().Distinct(StringComparer.Ordinal);
+
+    public const string ImageField = "TaskTemplate.ContainerSpec.Image";
+
     public int Count(string kind) => Objects.GetValueOrDefault(kind)?.Count ?? 0;
 
     public override string ToString() => string.Join('\n', Objects.SelectMany(k => k.Value.Select(o => $"{k.Key} {o.Key}: {o.Value.Count} fields")));
