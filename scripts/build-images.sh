@@ -11,7 +11,8 @@
 # with nothing changed builds nothing and imports nothing.
 #
 # Environment: DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR (default: the ones apt already uses),
-# WARD_CACHE (default /var/cache/ward), WARD (default ./ward).
+# WARD_CACHE (default /var/cache/ward), WARD (default ./ward), WARD_CLUSTER_DIR (the cluster the images
+# go to, as for the ward command; the Docker tests and benchmarks have clusters of their own).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +22,7 @@ ward="${WARD:-$root/ward}"   # the ward command (another build of it may be give
 image_roots=("$root/images" "$root/examples/clinic/app")
 cache="${WARD_CACHE:-/var/cache/ward}"
 base_tar="$cache/rootfs/bookworm-minbase.tar"
+cluster_key="$(basename "${WARD_CLUSTER_DIR:-/var/lib/ward/cluster}")"   # which cluster an import marker is about
 work="$cache/build"           # scratch chroots; nothing here outlives a run
 suite=bookworm
 
@@ -171,7 +173,8 @@ build_image() {
   local hash tar_file imported started=$SECONDS
   hash="$(build_hash "$folder")"
   tar_file="$cache/images/$name.$hash.tar"
-  imported="$cache/images/$name.$hash.imported"
+  # One marker per cluster: an import into the tests' cluster says nothing about the local cluster's nodes.
+  imported="$cache/images/$name.$hash.$cluster_key.imported"
   mkdir -p "$cache/images"
 
   if [ -f "$tar_file" ]; then
@@ -197,7 +200,7 @@ build_image() {
   # hold an older build under the same tag.
   say "$name: importing $tag into the cluster"
   "$ward" image import "$tar_file" -t "$tag" "${args[@]}" 2>&1 | sed 's/^/  /'
-  find "$cache/images" -name "$name.*.imported" -delete
+  find "$cache/images" -name "$name.*.$cluster_key.imported" -delete
   touch "$imported"
 }
 

@@ -41,7 +41,7 @@ internal static class StatusPrinter
             output.WriteLine($"{"DOMAIN",-32} {"SERVED",-7} {"SIGNED BY",-9} CERTIFICATE");
             foreach (var domain in domains)
             {
-                var certificate = domain.Certificate is { } c ? $"{c.Issuer}, valid until {c.NotAfter:yyyy-MM-dd} ({(c.NotAfter - now).TotalDays:0} days)" : "none yet";
+                var certificate = domain.Certificate is { } c ? $"{c.Issuer}, valid until {c.NotAfter:yyyy-MM-dd HH:mm}Z ({Remaining(c.NotAfter - now)})" : "none yet";
                 output.WriteLine($"{domain.Domain,-32} {domain.Scheme,-7} {domain.Authority ?? "-",-9} {certificate}");
                 if (domain.LastError is { } error)
                 {
@@ -127,4 +127,8 @@ internal static class StatusPrinter
         json.Flush();
         stdout.Write("\n"u8);
     }
+
+    /// <summary>Days when there are some; hours for the short-lived certificates of an internal authority (12 h).</summary>
+    private static string Remaining(TimeSpan left) =>
+        left.TotalDays >= 2 ? $"{left.TotalDays:0} days" : left > TimeSpan.Zero ? $"{left.TotalHours:0} hours" : "expired";
 }

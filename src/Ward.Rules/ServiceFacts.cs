@@ -79,6 +79,14 @@ public static class ServiceFacts
     public static bool IsStateful(ServiceSpec service, EnvironmentSpec spec) =>
         NodeLocalVolumes(service, spec).Count > 0 || IsDatabaseLike(service, spec);
 
+    /// <summary>The host network the service joins (by the name host, or an external network named host), or null.</summary>
+    public static ServiceNetwork? HostNetworkOf(ServiceSpec service, EnvironmentSpec spec)
+    {
+        var hostNetworks = spec.Networks.Where(n => n.External && (n.Name ?? n.Key) == "host").Select(n => n.Key).ToHashSet(StringComparer.Ordinal);
+        hostNetworks.Add("host");
+        return service.Networks.FirstOrDefault(n => hostNetworks.Contains(n.Name));
+    }
+
     /// <summary>Whether a service is meant to take public traffic: named by a domain, or labelled <c>ward.edge=true</c>.</summary>
     public static bool IsEdge(ServiceSpec service, EnvironmentSpec spec) =>
         spec.Domains.Any(d => d.Service == service.Name) || Label(service, "ward.edge") is "true";

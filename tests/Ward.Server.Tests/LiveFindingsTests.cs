@@ -39,6 +39,22 @@ public sealed class LiveFindingsTests
     }
 
     [Fact]
+    public async Task Domains_are_listed_with_their_dns_when_the_engine_cannot_be_reached_and_say_why_the_balancer_is_unknown()
+    {
+        using var dns = await TestDns.StartAsync(new Dictionary<string, string> { ["shop.example.org"] = "10.213.0.10" });
+        await using var host = await WardHost.StartAsync(new HostOptions { Settings = [$"--Ward:DnsResolver={dns.Resolver}"] });
+        var owner = await host.CreateOwnerAsync();
+        await WardHost.RegisterAsync(owner, File);
+        await owner.PostAsync("/api/v1/environments/shop/domains/checks").Expect(204);
+
+        var domain = Assert.Single((await owner.GetAsync("/api/v1/environments/shop/domains").Expect(200)).Json!.AsArray())!;
+        Assert.Equal("shop.example.org", domain["name"]!.GetValue<string>());
+        Assert.True(domain["pointsAtManager"]!.GetValue<bool>());
+        Assert.Null(domain["served"]);
+        Assert.StartsWith("the load balancer could not be asked: no Docker engine at ", domain["balancerUnknown"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_resolver_setting_that_is_not_an_address_stops_the_server_naming_it()
     {
         var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>

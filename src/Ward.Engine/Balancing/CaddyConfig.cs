@@ -6,7 +6,7 @@ namespace Ward.Engine.Balancing;
 /// The load balancer's whole configuration, as Caddy's JSON (docs/reference/load-balancer.md): one HTTPS server for
 /// the domains that have (or are getting) a certificate, one HTTP server for the probe path, the domains still waiting
 /// for DNS, and the redirects to HTTPS that Caddy adds; upstreams found by DNS (tasks.SERVICE through Docker's
-/// resolver, every second), retried elsewhere when a task does not answer, so a task that stops or moves costs no
+/// resolver, four times a second), retried elsewhere when a task does not answer, so a task that stops or moves costs no
 /// request and needs no reload.
 /// </summary>
 public static class CaddyConfig
@@ -39,6 +39,8 @@ public static class CaddyConfig
                 ["listen"] = Array(":443"),
                 ["routes"] = new JsonArray([.. https.Select(r => Proxy(r, https: true)), .. https.SelectMany(Redirects)]),
                 ["tls_connection_policies"] = new JsonArray(new JsonObject { ["protocol_min"] = "tls1.2", ["protocol_max"] = "tls1.3" }),
+                // Not HTTP/3, Caddy's default: it would advertise h3 (Alt-Svc) on UDP 443, which the service does not publish.
+                ["protocols"] = Array("h1", "h2"),
             };
         }
 
@@ -92,7 +94,9 @@ public static class CaddyConfig
                 ["source"] = "a",
                 ["name"] = route.TasksName,
                 ["port"] = route.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["refresh"] = "1s",
+                // Docker's DNS drops a task within a few hundred milliseconds of its end (a kill, a crash, the start of
+                // its shutdown); a request sent to its address after that waits for the dial timeout below.
+                ["refresh"] = "250ms",
                 ["resolver"] = new JsonObject { ["addresses"] = Array(DockerDns) },
             },
             // A task that refuses the connection (stopping, gone) is tried no more for a while, and the request goes to
@@ -108,6 +112,10 @@ public static class CaddyConfig
             {
                 ["passive"] = new JsonObject { ["fail_duration"] = "5s", ["max_fails"] = 1, ["unhealthy_latency"] = "0s" },
             },
+            // A killed task's packets are dropped, not refused, until every node has forgotten its address: a dial there
+            // hangs until this timeout (Caddy's default is 3 s), then the request is retried on another task. Half a
+            // second is ample for a live task on the overlay, which answers within milliseconds.
+            ["transport"] = new JsonObject { ["protocol"] = "http", ["dial_timeout"] = "500ms" },
         });
         return new JsonObject { ["match"] = new JsonArray(match), ["handle"] = handlers, ["terminal"] = true };
     }

@@ -72,11 +72,9 @@ public sealed class HostNetworkRule : Rule
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        var hostNetworks = context.Spec.Networks.Where(n => n.External && (n.Name ?? n.Key) == "host").Select(n => n.Key).ToHashSet(StringComparer.Ordinal);
-        hostNetworks.Add("host");
         foreach (var service in context.Spec.Services)
         {
-            if (service.Networks.FirstOrDefault(n => hostNetworks.Contains(n.Name)) is { } network)
+            if (ServiceFacts.HostNetworkOf(service, context.Spec) is { } network)
             {
                 yield return Report(PathOf(service, "networks"), $"service {service.Name} joins the host network ({network.Name})", subject: $"service {service.Name}", value: network.Name);
             }

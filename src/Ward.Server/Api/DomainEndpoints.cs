@@ -1,4 +1,5 @@
 using Ward.Deploying.Balancing;
+using Ward.Engine.Ports;
 using Ward.Server.Auth;
 using Ward.Server.Services;
 
@@ -27,7 +28,7 @@ public static class DomainEndpoints
 
         var history = await observations.HistoryAsync(name, context.RequestAborted);
         var mapped = DomainObservations.MappedSince(history);
-        var served = await environments.Balancer().ObserveAsync(name, context.RequestAborted) is { } state ? DomainStatus.Of(state) : [];
+        var (served, balancerUnknown) = await ServedAsync(environments, name, context.RequestAborted);
         var now = time.GetUtcNow();
         return Results.Ok(environment.Spec.Domains.Select(domain =>
         {
@@ -51,8 +52,25 @@ public static class DomainEndpoints
                 certificate = lb?.Certificate is { } certificate ? new { issuer = certificate.Issuer, notBefore = certificate.NotBefore, notAfter = certificate.NotAfter } : null,
                 lastError = lb?.LastError,
                 problem = lb?.Problem(now),
+                balancerUnknown,
             };
         }));
+    }
+
+    /// <summary>
+    /// How the load balancer serves the domains. Their DNS history is worth showing when the engine cannot be reached
+    /// (that is often when someone looks), so that failure is said beside each domain rather than failing the list.
+    /// </summary>
+    private static async Task<(IReadOnlyList<DomainStatus> Served, string? Unknown)> ServedAsync(EnvironmentService environments, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await environments.Balancer().ObserveAsync(name, cancellationToken) is { } state ? DomainStatus.Of(state) : [], null);
+        }
+        catch (Exception e) when (e is EngineUnavailableException or NotSwarmManagerException)
+        {
+            return ([], $"the load balancer could not be asked: {e.Message}");
+        }
     }
 
     private static async Task<IResult> CheckAsync(string name, HttpContext context, EnvironmentService environments, DomainWatcher watcher)

@@ -30,6 +30,8 @@ public sealed class TestCluster : IAsyncLifetime
     public static readonly string[] ForeignFolders = ["/var/lib/ward/cluster", "/run/ward/cluster", "/var/lib/ward/clinic"];
 
     private readonly List<string> _log = [];
+    private readonly SemaphoreSlim _imagesGate = new(1, 1);
+    private readonly HashSet<string> _images = new(StringComparer.Ordinal);
 
     public static string ManagerSocket => SocketOf("manager-1");
 
@@ -95,9 +97,48 @@ public sealed class TestCluster : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Puts one of the images scripts/build-images.sh makes (images/NAME or examples/clinic/app/NAME, e.g. lb for
+    /// Ward's load balancer) on every node of the test cluster, once per run, the way a clean CI machine gets it: the
+    /// script builds its root filesystem from Debian packages when /var/cache/ward (WARD_CACHE) has no tar of this
+    /// build yet, and imports it with this build's ward command.
+    /// </summary>
+    public async Task RequireImageAsync(string name)
+    {
+        Require();
+        await _imagesGate.WaitAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            if (_images.Contains(name))
+            {
+                return;
+            }
+
+            var ward = Path.Combine(Scratch.Folder("ward-command"), "ward");
+            File.WriteAllText(ward, $"#!/bin/sh\nexec dotnet '{Path.Combine(AppContext.BaseDirectory, "ward.dll")}' \"$@\"\n");
+            if (OperatingSystem.IsLinux())
+            {
+                File.SetUnixFileMode(ward, (UnixFileMode)0b111_101_101);
+            }
+
+            var build = await Processes.RunAsync(
+                Repository.PathOf("scripts", "build-images.sh"),
+                [name],
+                WardCli.Environment(new Dictionary<string, string?> { ["WARD"] = ward }),
+                TimeSpan.FromMinutes(15));
+            Assert.True(build.ExitCode == 0, $"scripts/build-images.sh {name} for the test cluster failed: {build}");
+            _images.Add(name);
+        }
+        finally
+        {
+            _imagesGate.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Manager.Dispose();
+        _imagesGate.Dispose();
 
         // For debugging a test by hand: WARD_TEST_KEEP_CLUSTER=1 leaves the cluster up after the run.
         if (MachineProblem() is not null || Environment.GetEnvironmentVariable("WARD_TEST_KEEP_CLUSTER") == "1")

@@ -43,6 +43,10 @@ function domainsTable(domains) {
 }
 
 function served(d) {
+  if (d.balancerUnknown) {
+    return h('span', { class: 'error-text' }, d.balancerUnknown);
+  }
+
   if (!d.served) {
     return h('span', { class: 'muted' }, 'not yet (deploy to start the load balancer)');
   }
