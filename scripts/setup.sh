@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Ward and its tests need on Debian 12, as root. Idempotent: a second run checks and returns.
 #   scripts/setup.sh          the cluster, the sample images and the CLI (./ward up)
-#   scripts/setup.sh --tests  also PostgreSQL, Chromium, wrk, busybox (the test image), dnsmasq (a test DNS server)
-#                             and pebble (a test ACME server)
+#   scripts/setup.sh --tests  also PostgreSQL, Chromium, wrk, busybox (the test image), dnsmasq (a test DNS server),
+#                             pebble (a test ACME server) and aiosmtpd (a test SMTP server that receives alert mail)
 #                             for the tests and benchmarks
 set -euo pipefail
 
 packages=(docker.io iproute2 iptables util-linux debootstrap curl ca-certificates)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(postgresql chromium wrk hyperfine busybox-static dnsmasq-base pebble)
+  packages+=(postgresql chromium wrk hyperfine busybox-static dnsmasq-base pebble python3-aiosmtpd)
 fi
 
 if [[ $(id -u) -ne 0 ]]; then

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Ward.Bench;
 using Ward.Docker;
 using Ward.Docker.Cluster;
 using Ward.Engine.Ports;
@@ -12,7 +13,7 @@ using Ward.Engine.Ports;
 // (target: <= 1 s to report nothing to do). Run: dotnet run -c Release --project bench/Ward.Bench.Apply [-- --rounds N]
 const int Services = 30, Replicas = 2, LargeServices = 200;
 var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(3);
-var root = FindRoot();
+var root = BenchTools.FindRoot();
 var layout = LocalCluster.Load() ?? throw new InvalidOperationException("no local cluster: run ./ward cluster up first");
 var socket = layout.Manager!.Socket;
 var docker = File.Exists("/usr/local/bin/docker") ? "/usr/local/bin/docker" : "docker";
@@ -37,8 +38,8 @@ for (var round = 1; round <= rounds; round++)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: cli {c.Total:0.0} s (last task running {c.AfterLastTask:0.0} s before it returned); ward {w.Total:0.0} s (after the last task: {w.AfterLastTask:0.0} s)"));
 }
 
-var cliMedian = Median(cli.Select(x => x.Total));
-var wardMedian = Median(ward.Select(x => x.Total));
+var cliMedian = BenchTools.Median(cli.Select(x => x.Total));
+var wardMedian = BenchTools.Median(ward.Select(x => x.Total));
 var lag = ward.Max(x => x.AfterLastTask);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"docker stack deploy --detach=false: median {cliMedian:0.0} s"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ward apply: median {wardMedian:0.0} s"));
@@ -61,7 +62,7 @@ for (var i = 0; i < 5; i++)
     }
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"no-change apply of {LargeServices} services (whole ward process): median {Median(noChange):0.00} s (min {noChange.Min():0.00}); target <= 1 s: {(Median(noChange) <= 1 ? "met" : "NOT met")}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"no-change apply of {LargeServices} services (whole ward process): median {BenchTools.Median(noChange):0.00} s (min {noChange.Min():0.00}); target <= 1 s: {(BenchTools.Median(noChange) <= 1 ? "met" : "NOT met")}"));
 await Run(Path.Combine(root, "ward"), ["destroy", "bench200", "--yes", "--host", $"unix://{socket}"], null);
 Directory.Delete(folder, recursive: true);
 return 0;
@@ -139,23 +140,4 @@ static async Task<string> Run(string program, string[] arguments, string? direct
     }
 
     return all;
-}
-
-static double Median(IEnumerable<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-}
-
-static string FindRoot()
-{
-    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-    {
-        if (File.Exists(Path.Combine(directory.FullName, "Ward.slnx")))
-        {
-            return directory.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("Ward.slnx not found");
 }

@@ -15,6 +15,8 @@ internal static class WardApp
         DeployCommands.Apply(),
         DeployCommands.Status(),
         DeployCommands.Destroy(),
+        LogsCommand.Create(),
+        AlertsCommand.Create(),
         ClusterCommand.Create(),
         NodeCommand.Create(),
         ImageCommand.Create(),

@@ -104,4 +104,7 @@ public static class DeployRequestCodes
 
     /// <summary>A DNS resolver that is not an address with an optional port.</summary>
     public const string InvalidResolver = "invalid_resolver";
+
+    /// <summary>A log query out of range (a tail too long, a time that is not one).</summary>
+    public const string InvalidLogQuery = "invalid_log_query";
 }

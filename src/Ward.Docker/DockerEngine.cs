@@ -107,6 +107,48 @@ public sealed class DockerEngine : IEngine, IDisposable
         return new ExecResult(inspected.ExitCode ?? -1, stdout, stderr);
     }, cancellationToken);
 
+    public async IAsyncEnumerable<ServiceLogLine> ServiceLogsAsync(string serviceId, ServiceLogOptions options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var parameters = new ServiceLogsParameters
+        {
+            ShowStdout = true,
+            ShowStderr = true,
+            Timestamps = true,
+            Details = true,
+            Follow = options.Follow,
+            Since = options.Since is { } since ? (since.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : null,
+            Tail = options.Tail?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all",
+        };
+        using var stream = await Call(() => _client.Swarm.GetServiceLogsAsync(serviceId, false, parameters, cancellationToken), cancellationToken);
+        var lines = ServiceLogStream.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                ServiceLogLine line;
+                try
+                {
+                    if (!await lines.MoveNextAsync())
+                    {
+                        break;
+                    }
+
+                    line = lines.Current;
+                }
+                catch (Exception e) when (EngineErrors.Translate(Endpoint, e, cancellationToken) is { } translated)
+                {
+                    throw translated;
+                }
+
+                yield return line;
+            }
+        }
+        finally
+        {
+            await lines.DisposeAsync();
+        }
+    }
+
     private Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken) => EngineErrors.Call(Endpoint, call, cancellationToken);
 
     private Task Call(Func<Task> call, CancellationToken cancellationToken) => EngineErrors.Call(Endpoint, call, cancellationToken);

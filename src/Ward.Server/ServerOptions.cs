@@ -64,6 +64,34 @@ public sealed class ServerOptions
 
     /// <summary>How often every environment's domains are looked up, to observe since when they point at the manager.</summary>
     public TimeSpan DnsCheckInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The token a Prometheus scraper sends to read /metrics (Authorization: Bearer ...); empty: no /metrics.</summary>
+    public string? MetricsToken { get; set; }
+
+    /// <summary>How often every environment's alert rules are evaluated against the swarm (1 s to 5 min).</summary>
+    public TimeSpan AlertInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The SMTP relay alert mail goes through; no host: no mail is sent (and the console says so).</summary>
+    public SmtpOptions Smtp { get; set; } = new();
+}
+
+/// <summary>Ward:Smtp: the relay for alert mail.</summary>
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 587;
+
+    /// <summary>The sender address of alert mail.</summary>
+    public string From { get; set; } = "ward@localhost";
+
+    public string? UserName { get; set; }
+
+    /// <summary>Never logged nor shown; give it as an environment variable (Ward__Smtp__Password), not in a file kept in a repository.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>required (default), when-available, or none (a relay on the same machine).</summary>
+    public string StartTls { get; set; } = "required";
 }
 
 /// <summary>Checks the options at start and names the exact setting that is wrong.</summary>
@@ -95,6 +123,26 @@ public sealed class ServerOptionsValidator(IConfiguration? configuration = null)
         {
             // The message never repeats the connection string: it may hold a password.
             failures.Add($"Ward:StoreConnectionString is not a usable PostgreSQL connection string: {connectionProblem}");
+        }
+
+        if (options.MetricsToken is { Length: > 0 and < 16 })
+        {
+            failures.Add("Ward:MetricsToken is too short; give at least 16 characters (e.g. openssl rand -hex 16)");
+        }
+
+        if (options.AlertInterval < TimeSpan.FromSeconds(1) || options.AlertInterval > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"Ward:AlertInterval is {options.AlertInterval}; allowed is 00:00:01 to 00:05:00");
+        }
+
+        if (options.Smtp.StartTls is not ("required" or "when-available" or "none"))
+        {
+            failures.Add($"Ward:Smtp:StartTls is '{options.Smtp.StartTls}'; allowed are required, when-available and none");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Smtp.Host) && !System.Net.Mail.MailAddress.TryCreate(options.Smtp.From, out _))
+        {
+            failures.Add($"Ward:Smtp:From is '{options.Smtp.From}', which is not an e-mail address");
         }
 
         var catalog = new Model.Diagnostics.DiagnosticBag();

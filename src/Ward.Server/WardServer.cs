@@ -75,6 +75,9 @@ public static partial class WardServer
         services.AddSingleton<DomainObservations>();
         services.AddSingleton<DomainWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<DomainWatcher>());
+        services.AddSingleton<WardMetrics>();
+        services.AddSingleton<AlertWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertWatcher>());
         services.AddDataProtection().SetApplicationName("ward").PersistKeysToDbContext<KeyContext>();
         services.AddOptions<KeyManagementOptions>().Configure<InstallationKey>((keys, installation) => keys.XmlEncryptor = new KeyRingEncryptor(installation));
         services.AddDbContext<KeyContext>((sp, db) => KeyContext.Configure(db, sp.GetRequiredService<StoreOptions>()));
@@ -171,6 +174,7 @@ public static partial class WardServer
         }));
 
         var app = builder.Build();
+        app.Use(MetricsEndpoint.CountAsync);
         app.Use(RequestGuards.SecurityHeadersAsync);
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -197,9 +201,12 @@ public static partial class WardServer
         SecretEndpoints.Map(api);
         NodeEndpoints.Map(api);
         DomainEndpoints.Map(api);
+        LogEndpoints.Map(api);
+        AlertEndpoints.Map(api);
         UserEndpoints.Map(api);
         AuditEndpoints.Map(api);
         CapacityEndpoints.Map(api);
+        MetricsEndpoint.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ConsoleFiles.Map(app);
         return app;

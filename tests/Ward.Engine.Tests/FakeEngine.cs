@@ -233,6 +233,76 @@ internal sealed class FakeEngine : IEngine
             : Task.FromException<ExecResult>(new EngineNotFoundException($"No such container: {containerId}"));
     }
 
+    /// <summary>Every service's log lines so far, by service id (a test writes them with <see cref="WriteLog"/>).</summary>
+    private readonly Dictionary<string, List<ServiceLogLine>> _logs = new(StringComparer.Ordinal);
+
+    private readonly List<System.Threading.Channels.Channel<(string Service, ServiceLogLine Line)>> _logFollowers = [];
+
+    /// <summary>A line a task of the service writes, heard by readers that follow the service's logs.</summary>
+    public void WriteLog(string serviceId, ServiceLogLine line)
+    {
+        lock (_gate)
+        {
+            (_logs.TryGetValue(serviceId, out var lines) ? lines : _logs[serviceId] = []).Add(line);
+            foreach (var follower in _logFollowers)
+            {
+                follower.Writer.TryWrite((serviceId, line));
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<ServiceLogLine> ServiceLogsAsync(string serviceId, ServiceLogOptions options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        List<ServiceLogLine> history;
+        var follower = System.Threading.Channels.Channel.CreateUnbounded<(string Service, ServiceLogLine Line)>();
+        lock (_gate)
+        {
+            if (!_objects.Any(o => o.Kind == ObjectKind.Service && o.Id == serviceId))
+            {
+                throw new EngineNotFoundException($"service {serviceId} not found");
+            }
+
+            var lines = _logs.GetValueOrDefault(serviceId) ?? [];
+            history = [.. lines
+                .Where(l => options.Since is null || l.Time >= options.Since)
+                .GroupBy(l => l.TaskId)
+                .SelectMany(g => options.Tail is { } tail ? g.TakeLast(tail) : g)
+                .OrderBy(l => l.Time)];
+            if (options.Follow)
+            {
+                _logFollowers.Add(follower);
+            }
+        }
+
+        try
+        {
+            foreach (var line in history)
+            {
+                yield return line;
+            }
+
+            if (!options.Follow)
+            {
+                yield break;
+            }
+
+            await foreach (var (service, line) in follower.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (service == serviceId)
+                {
+                    yield return line;
+                }
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _logFollowers.Remove(follower);
+            }
+        }
+    }
+
     public Task<IReadOnlyList<ObservedTask>> ListTasksAsync(IReadOnlyCollection<string>? serviceIds, CancellationToken cancellationToken)
     {
         lock (_gate)

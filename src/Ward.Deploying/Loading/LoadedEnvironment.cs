@@ -66,6 +66,27 @@ public sealed class LoadedEnvironment
         return Checker.Run(context, useWaivers, Read.Locate);
     }
 
+    /// <summary>
+    /// The values of the environment's secrets that Ward knows: each file a secret names (relative to the environment
+    /// file) and each value the host keeps (the server's vault). External secrets and missing files are left out.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]>> SecretValues()
+    {
+        var values = new List<KeyValuePair<string, byte[]>>();
+        foreach (var secret in Spec.Secrets.Where(s => !s.External))
+        {
+            var content = secret.File is { } file
+                ? File.Exists(Path.Combine(Source.Directory, file)) ? File.ReadAllBytes(Path.Combine(Source.Directory, file)) : null
+                : _options.ManagedContent?.Invoke(ObjectKind.Secret, secret.Key);
+            if (content is not null)
+            {
+                values.Add(new(secret.Key, content));
+            }
+        }
+
+        return values;
+    }
+
     /// <summary>The Swarm objects and node settings the file asks for.</summary>
     /// <exception cref="DesiredStateException">The file cannot be deployed as it is (a missing secret file, ...).</exception>
     public DesiredState ToDesired()

@@ -34,6 +34,13 @@ public interface IEngine
     /// code and output. Fails with <see cref="EngineNotFoundException"/> when this engine has no such container.
     /// </summary>
     Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A service's log lines from every task on every node, as the manager gathers them (standard output and error),
+    /// each with its time, node and task. Ends after the history unless <see cref="ServiceLogOptions.Follow"/> is set.
+    /// Fails with <see cref="EngineNotFoundException"/> when there is no such service.
+    /// </summary>
+    IAsyncEnumerable<ServiceLogLine> ServiceLogsAsync(string serviceId, ServiceLogOptions options, CancellationToken cancellationToken);
 }
 
 /// <summary>What a command run in a container said.</summary>

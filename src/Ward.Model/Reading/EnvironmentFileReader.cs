@@ -196,6 +196,8 @@ public static class EnvironmentFileReader
             Databases = wardBinder.Databases(ward, serviceNames),
             Domains = wardBinder.Domains(ward, serviceNames),
             LoadBalancer = wardBinder.LoadBalancer(ward),
+            Monitoring = new MonitoringBinder(diagnostics).Monitoring(ward),
+            Alerts = new MonitoringBinder(diagnostics).Alerts(ward, tree.Get("secrets").Entries().Select(e => e.Key).ToHashSet(StringComparer.Ordinal)),
             Switchover = wardBinder.Switchover(ward),
             Waivers = wardBinder.Waivers(ward),
             Swarm = wardBinder.Swarm(ward),

@@ -32,6 +32,12 @@ public sealed record EnvironmentSpec
 
     public SwitchoverSpec? Switchover { get; init; }
 
+    /// <summary>Metrics (a collector on every node, Prometheus on a worker); null: the file asks for none.</summary>
+    public MonitoringSpec? Monitoring { get; init; }
+
+    /// <summary>The alert rules' settings and where notices go; null: defaults, and no one to tell.</summary>
+    public AlertsSpec? Alerts { get; init; }
+
     public ValueList<WaiverSpec> Waivers { get; init; } = ValueList<WaiverSpec>.Empty;
 
     /// <summary>Attestations about the swarm's control plane; null when the file gives none.</summary>

@@ -71,6 +71,12 @@ public static class ProblemCodes
     /// <summary>A DNS resolver that is not an address with an optional port.</summary>
     public const string InvalidResolver = "invalid_resolver";
     public const string InvalidProfile = "invalid_profile";
+
+    /// <summary>A log query out of range (a tail too long, a time that is not one).</summary>
+    public const string InvalidLogQuery = "invalid_log_query";
+
+    /// <summary>A silence shorter than a minute or longer than 7 days.</summary>
+    public const string InvalidSilence = "invalid_silence";
     public const string InvalidDesiredState = "invalid_desired_state";
     public const string InvalidEnvironmentFile = "invalid_environment_file";
     public const string NameChanged = "name_changed";
@@ -80,6 +86,9 @@ public static class ProblemCodes
     public const string GrantNotFound = "grant_not_found";
     public const string TokenNotFound = "token_not_found";
     public const string EnvironmentNotFound = "environment_not_found";
+
+    /// <summary>A silence or acknowledgement of an alert Ward does not have (or, for an ack, that is not firing).</summary>
+    public const string AlertNotFound = "alert_not_found";
     public const string OperationNotFound = "operation_not_found";
     public const string NodeNotFound = "node_not_found";
     public const string StaleVersion = "stale_version";

@@ -10,11 +10,11 @@ public sealed class EngineAccess : IDisposable
 {
     private readonly IEngine _engine;
 
-    public EngineAccess(IOptions<ServerOptions> options)
+    public EngineAccess(IOptions<ServerOptions> options, WardMetrics metrics)
     {
         var (endpoint, description) = EngineSelection.Resolve(options.Value.EngineHost);
         Description = description;
-        _engine = new DockerEngine(endpoint, TimeSpan.FromSeconds(30));
+        _engine = new CountingEngine(new DockerEngine(endpoint, TimeSpan.FromSeconds(30)), metrics);
         Images = ImageSources.For(endpoint);
     }
 

@@ -46,6 +46,9 @@ public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, 
             kind == ObjectKind.Secret && secrets.FirstOrDefault(s => s.Key == key) is { } secret ? vault.Unprotect(secret.ProtectedValue) : null).Environment;
     }
 
+    /// <summary>The environments' logs on the server's engine.</summary>
+    public Deploying.Operations.LogReader Logs() => new(engine.Engine, time);
+
     public Deployer Deployer() => new(engine.Engine, engine.Images, time, balancer: Balancer());
 
     /// <summary>The load balancers' routes on the server's engine, with the server's DNS resolver.</summary>

@@ -22,7 +22,7 @@ public sealed record OperationEvent(long Sequence, DateTimeOffset At, string Typ
 /// The apply itself is the core's (<see cref="Deployer"/>): two applies of one environment never interleave, the
 /// swarm-side environment lock serialises them.
 /// </summary>
-public sealed partial class OperationRunner(EnvironmentService environments, StoreOptions store, StatusCache status, TimeProvider time, ILogger<OperationRunner> logger)
+public sealed partial class OperationRunner(EnvironmentService environments, StoreOptions store, StatusCache status, WardMetrics metrics, TimeProvider time, ILogger<OperationRunner> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -173,6 +173,7 @@ public sealed partial class OperationRunner(EnvironmentService environments, Sto
         operation.State = state;
         operation.Summary = summary;
         operation.FinishedAt = time.GetUtcNow();
+        metrics.Apply(state, operation.FinishedAt.Value - operation.StartedAt);
         operation.EventsJson = JsonSerializer.Serialize<IReadOnlyList<OperationEvent>>([.. live.Events, last], Json);
         try
         {

@@ -93,6 +93,24 @@ internal sealed class FakeSwarm : IEngine
     public Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
         Task.FromException<ExecResult>(new EngineNotFoundException($"No such container: {containerId}"));
 
+    /// <summary>Log lines by service id: read once, never followed (the swarm runs no services).</summary>
+    public ConcurrentDictionary<string, List<ServiceLogLine>> Logs { get; } = new(StringComparer.Ordinal);
+
+    public async IAsyncEnumerable<ServiceLogLine> ServiceLogsAsync(string serviceId, ServiceLogOptions options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!Logs.TryGetValue(serviceId, out var lines))
+        {
+            throw new EngineNotFoundException($"service {serviceId} not found");
+        }
+
+        foreach (var line in options.Tail is { } tail ? lines.TakeLast(tail) : lines)
+        {
+            yield return line;
+        }
+
+        await Task.CompletedTask;
+    }
+
     private static ObservedNode Node(string id, string name, string role) => new()
     {
         Id = id,

@@ -45,6 +45,26 @@ internal static class WardSectionSchema
         F("acme", Requiring([], F("directory", String()), F("email", String()), F("ca_root", String()))),
         F("hsts", Boolean()));
 
+    private static readonly ObjectShape Monitoring = Requiring(
+        [],
+        F("node", String()),
+        F("retention", Duration()),
+        F("retention_size", StringOrNumber()),
+        F("scrape_interval", Duration()),
+        F("port", Integer()));
+
+    private static readonly ObjectShape AlertRule = Requiring(
+        [],
+        F("threshold", Number()),
+        F("for", Duration()),
+        F("enabled", Boolean()));
+
+    private static readonly ObjectShape Alerts = Requiring(
+        [],
+        F("rules", new ObjectShape([]) { AdditionalValues = AlertRule, UnknownKeysAreWarnings = true }),
+        F("email", ListOfStrings()),
+        F("webhooks", List(Requiring(["url"], F("url", String()), F("secret", String())))));
+
     private static readonly ObjectShape Switchover = Requiring(
         [],
         F("window", Requiring(["start", "end"], F("start", String("date-time")), F("end", String("date-time")))),
@@ -76,6 +96,8 @@ internal static class WardSectionSchema
         F("databases", List(Database)),
         F("domains", List(Domain)),
         F("load_balancer", LoadBalancer),
+        F("monitoring", Monitoring),
+        F("alerts", Alerts),
         F("switchover", Switchover),
         F("swarm", Swarm),
         F("waivers", List(Waiver)));

@@ -6,6 +6,8 @@ import { health } from './environments.js';
 import { findingsTab } from './findings.js';
 import { deployTab } from './deploy.js';
 import { domainsTab } from './domains.js';
+import { logsTab } from './logs.js';
+import { alertsTab } from './alerts.js';
 import { fileTab, secretsTab } from './secrets.js';
 import { capacityTab } from './capacity.js';
 
@@ -17,6 +19,8 @@ const tabs = [
   { id: 'findings', label: 'Findings', render: findingsTab },
   { id: 'domains', label: 'Domains', render: domainsTab },
   { id: 'capacity', label: 'Capacity', render: capacityTab },
+  { id: 'logs', label: 'Logs', render: logsTab },
+  { id: 'alerts', label: 'Alerts', render: alertsTab },
   { id: 'deploy', label: 'Plan & apply', render: deployTab },
   { id: 'secrets', label: 'Secrets', render: secretsTab },
   { id: 'file', label: 'File', render: fileTab },

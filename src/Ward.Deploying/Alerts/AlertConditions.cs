@@ -1,0 +1,52 @@
+using Ward.Engine.Observing;
+using Ward.Model.Spec;
+
+namespace Ward.Deploying.Alerts;
+
+/// <summary>A rule's condition as it holds now for one subject (a node, a service): what an alert is made from.</summary>
+/// <param name="Rule">The rule's id (see <see cref="AlertCatalog"/>).</param>
+/// <param name="Subject">What it is about: a node's or a service's name.</param>
+/// <param name="Detail">What was seen, for people.</param>
+public sealed record AlertCondition(string Rule, string Subject, string Detail)
+{
+    public string Key => $"{Rule}|{Subject}";
+}
+
+/// <summary>
+/// The rules that the swarm's own state answers (no metrics needed): a node down, an application task on a manager,
+/// a service degraded or failed. The metric rules (manager CPU, memory, disk; disk filling) and the certificate and
+/// backup rules need facts this does not read.
+/// </summary>
+public static class AlertConditions
+{
+    public static IReadOnlyList<AlertCondition> From(EnvironmentStatusReport status)
+    {
+        var conditions = new List<AlertCondition>();
+        foreach (var node in status.Nodes.Where(n => n.State != "ready"))
+        {
+            conditions.Add(new("node-down", EnvironmentStatus.NodeName(node), $"the node is {node.State}{(string.IsNullOrEmpty(node.Message) ? "" : $" ({node.Message})")}"));
+        }
+
+        var managers = status.Nodes.Where(n => n.Role == "manager").Select(EnvironmentStatus.NodeName).ToHashSet(StringComparer.Ordinal);
+        foreach (var service in status.Services)
+        {
+            var name = Operations.LogReader.ShortName(status.Environment, service.Name);
+            var running = $"{service.Running} of {service.Desired} tasks running{(service.LastError is null ? "" : $"; last error: {service.LastError}")}";
+            if (service.State == "failed" || (service.Desired > 0 && service.Running == 0 && service.State != "progressing"))
+            {
+                conditions.Add(new("service-failed", name, running));
+            }
+            else if (service.State == "degraded")
+            {
+                conditions.Add(new("service-degraded", name, running));
+            }
+
+            foreach (var manager in service.Nodes.Where(managers.Contains).Distinct(StringComparer.Ordinal))
+            {
+                conditions.Add(new("task-on-manager", $"{name}@{manager}", $"a task of {name} runs on the manager {manager}"));
+            }
+        }
+
+        return conditions;
+    }
+}
