@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(docker.io iproute2 iptables util-linux debootstrap curl ca-certificates)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(postgresql chromium wrk hyperfine busybox-static dnsmasq-base)
+  packages+=(postgresql chromium wrk hyperfine busybox-static dnsmasq-base jq)
   # npm (and Node.js with it) from Debian, unless a Node.js is there already (its own npm comes with it).
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
