@@ -147,31 +147,7 @@ public static partial class WardServer
                     Window = TimeSpan.FromMinutes(1),
                 }));
         });
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, context, _) =>
-        {
-            // The address clients use comes from the settings: taken from the request, a Host header could point the
-            // document (and clients generated from it) anywhere.
-            var url = context.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value.PublicUrl;
-            document.Servers = string.IsNullOrWhiteSpace(url) ? [] : [new Microsoft.OpenApi.OpenApiServer { Url = url }];
-            return Task.CompletedTask;
-        }).AddOperationTransformer((operation, context, _) =>
-        {
-            // The least role each endpoint needs, for clients and for the authorization matrix tests.
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredRole>().FirstOrDefault() is { } role)
-            {
-                operation.Extensions ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>();
-                operation.Extensions["x-ward-role"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(role.Minimum)!);
-                operation.Extensions["x-ward-scope"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(role.Scope)!);
-            }
-            else
-            {
-                operation.Extensions ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>();
-                operation.Extensions["x-ward-role"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create("anonymous")!);
-                operation.Extensions["x-ward-scope"] = new Microsoft.OpenApi.JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create("public")!);
-            }
-
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi("v1", ApiDescription.Configure);
 
         var app = builder.Build();
         app.Use(MetricsEndpoint.CountAsync);
@@ -193,8 +169,8 @@ public static partial class WardServer
         app.Use(Access.CheckAsync);
         app.Use(RequestGuards.BodyLimitAsync);
 
-        var api = app.MapGroup("/api/v1").CheckRequests();
-        api.MapGet("/health", () => Results.Ok(new { status = "ok" })).WithSummary("Liveness").AllowAnonymous();
+        var api = app.MapGroup("/api/v1").CheckRequests().DescribeCommonProblems();
+        api.MapGet("/health", () => Results.Ok(new Api.Models.Health("ok"))).WithName("health").WithTags("Server").WithSummary("Liveness").Produces<Api.Models.Health>().AllowAnonymous();
         SessionEndpoints.Map(api);
         EnvironmentEndpoints.Map(api);
         OperationEndpoints.Map(api);

@@ -1,3 +1,4 @@
+using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Server.Services;
 
@@ -15,15 +16,15 @@ public static class AlertEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var alerts = api.MapGroup("/environments/{name}/alerts").WithTags("Alerts");
-        alerts.MapGet("/", ListAsync)
+        alerts.MapGet("/", ListAsync).WithName("listAlerts")
             .WithSummary("Alerts pending or firing (rule, subject, since when, silenced, acknowledged by) and the latest deliveries by mail and webhook")
-            .Requires(Roles.Viewer, "name");
-        alerts.MapPost("/silences", SilenceAsync)
+            .Produces<AlertList>().Fails(StatusCodes.Status404NotFound).Requires(Roles.Viewer, "name");
+        alerts.MapPost("/silences", SilenceAsync).WithName("silenceAlert")
             .WithSummary("No notices for one alert for a while (audit-logged)")
-            .Requires(Roles.Deployer, "name");
-        alerts.MapPost("/acknowledgements", AcknowledgeAsync)
+            .Produces<AlertSilence>().Fails(StatusCodes.Status404NotFound).Requires(Roles.Deployer, "name");
+        alerts.MapPost("/acknowledgements", AcknowledgeAsync).WithName("acknowledgeAlert")
             .WithSummary("Mark a firing alert as taken care of, by whom (audit-logged)")
-            .Requires(Roles.Deployer, "name");
+            .Produces(StatusCodes.Status204NoContent).Fails(StatusCodes.Status404NotFound).Requires(Roles.Deployer, "name");
     }
 
     private static async Task<IResult> ListAsync(string name, HttpContext context, EnvironmentService environments, AlertWatcher watcher)
@@ -33,30 +34,18 @@ public static class AlertEndpoints
             return Problems.NotFound(ProblemCodes.EnvironmentNotFound, $"there is no environment named {name}");
         }
 
-        return Results.Ok(new
-        {
-            alerts = watcher.Current(name).Select(a => new
-            {
-                rule = a.Rule,
-                title = Model.Spec.AlertCatalog.Find(a.Rule)?.Title,
-                subject = a.Subject,
-                detail = a.Detail,
-                state = a.Firing ? "firing" : "pending",
-                since = a.Since,
-                firingSince = a.FiringSince,
-                silencedUntil = a.SilencedUntil,
-                acknowledgedBy = a.AcknowledgedBy,
-            }),
-            deliveries = watcher.Deliveries(name).Select(d => new
-            {
-                channel = d.Channel,
-                target = d.Target,
-                subject = d.Digest.Subject,
-                delivered = d.Result.Delivered,
-                attempts = d.Result.Attempts,
-                error = d.Result.Error,
-            }),
-        });
+        return Results.Ok(new AlertList(
+            [.. watcher.Current(name).Select(a => new AlertView(
+                a.Rule,
+                Model.Spec.AlertCatalog.Find(a.Rule)?.Title,
+                a.Subject,
+                a.Detail,
+                a.Firing ? "firing" : "pending",
+                a.Since,
+                a.FiringSince,
+                a.SilencedUntil,
+                a.AcknowledgedBy))],
+            [.. watcher.Deliveries(name).Select(d => new AlertDeliveryView(d.Channel, d.Target, d.Digest.Subject, d.Result.Delivered, d.Result.Attempts, d.Result.Error))]));
     }
 
     private static async Task<IResult> SilenceAsync(string name, SilenceRequest request, HttpContext context, AlertWatcher watcher, AuditLog audit, TimeProvider time)
@@ -74,7 +63,7 @@ public static class AlertEndpoints
 
         var principal = (await Access.PrincipalAsync(context))!;
         await audit.RecordAsync(context, principal, "alert.silenced", $"{name}/{request.Rule}/{request.Subject}", after: new { until });
-        return Results.Ok(new { until });
+        return Results.Ok(new AlertSilence(until));
     }
 
     private static async Task<IResult> AcknowledgeAsync(string name, AcknowledgeRequest request, HttpContext context, AlertWatcher watcher, AuditLog audit)

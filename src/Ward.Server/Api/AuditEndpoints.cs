@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Store;
 using Ward.Store.Audit;
@@ -14,9 +15,12 @@ public static class AuditEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var audit = api.MapGroup("/audit").WithTags("Audit");
-        audit.MapGet("/", ListAsync).WithSummary("Audit entries, newest first, filtered by actor, action, target and time").Requires(Roles.Admin);
-        audit.MapGet("/export", ExportAsync).WithSummary("The whole audit log (or a filtered part) as CSV or JSON").Requires(Roles.Admin);
-        audit.MapGet("/verify", VerifyAsync).WithSummary("Recompute the hash chain and report any edited, removed or reordered entry").Requires(Roles.Admin);
+        audit.MapGet("/", ListAsync).WithName("listAudit").WithSummary("Audit entries, newest first, filtered by actor, action, target and time")
+            .Produces<IReadOnlyList<AuditEntryDocument>>().Requires(Roles.Admin);
+        audit.MapGet("/export", ExportAsync).WithName("exportAudit").WithSummary("The whole audit log (or a filtered part) as JSON (format=json, the default) or CSV (format=csv), oldest first")
+            .Produces<IReadOnlyList<AuditEntryDocument>>(StatusCodes.Status200OK, "application/json", "text/csv").Requires(Roles.Admin);
+        audit.MapGet("/verify", VerifyAsync).WithName("verifyAudit").WithSummary("Recompute the hash chain and report any edited, removed or reordered entry")
+            .Produces<AuditVerificationDocument>().Requires(Roles.Admin);
     }
 
     private static IQueryable<AuditEntry> Filter(IQueryable<AuditEntry> entries, string? actor, string? action, string? target, DateTimeOffset? from, DateTimeOffset? to)
@@ -92,22 +96,10 @@ public static class AuditEndpoints
     private static async Task<IResult> VerifyAsync(HttpContext context, StoreOptions store)
     {
         var result = await AuditChain.VerifyAsync(store, context.RequestAborted);
-        return Results.Ok(new { intact = result.Intact, entries = result.Entries, headHash = result.HeadHash, problems = result.Problems });
+        return Results.Ok(new AuditVerificationDocument(result.Intact, result.Entries, result.HeadHash, result.Problems));
     }
 
-    private static object Document(AuditEntry e) => new
-    {
-        sequence = e.Sequence,
-        at = e.At,
-        actor = e.Actor,
-        source = e.Source,
-        action = e.Action,
-        target = e.Target,
-        before = e.Before,
-        after = e.After,
-        previousHash = e.PreviousHash,
-        hash = e.Hash,
-    };
+    private static AuditEntryDocument Document(AuditEntry e) => new(e.Sequence, e.At, e.Actor, e.Source, e.Action, e.Target, e.Before, e.After, e.PreviousHash, e.Hash);
 
     /// <summary>RFC 4180 quoting; a leading = + - @ is escaped so a spreadsheet does not run it as a formula.</summary>
     private static string Csv(string? value)

@@ -1,5 +1,6 @@
 using Ward.Engine.Placement;
 using Ward.Model.Placement.Capacity;
+using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Server.Services;
 
@@ -22,8 +23,9 @@ public static class CapacityEndpoints
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/environments/{name}/capacity", CapacityAsync)
             .WithTags("Environments")
+            .WithName("getCapacity")
             .WithSummary("Where every task lands (per node its reservations against its size, the manager's share, pending tasks and why), with what-ifs: ?without=NODE&addWorker=SIZE[xN]&scale=SERVICE=N (each repeatable); source=swarm places on the live swarm's nodes")
-            .Requires(Roles.Viewer, "name");
+            .Produces<CapacityDocument>().Fails(EnvironmentEndpoints.EngineFailures).Requires(Roles.Viewer, "name");
 
     private static async Task<IResult> CapacityAsync(string name, string[]? without, string[]? addWorker, string[]? scale, string? source, HttpContext context, EnvironmentService environments, EngineAccess engine)
     {
@@ -52,7 +54,7 @@ public static class CapacityEndpoints
             return Problems.BadRequest(
                 ProblemCodes.InvalidWhatIf,
                 string.Join("; ", errors.Select(e => $"{Parameters[e.Parameter]}={e.Value}: {e.Message}")),
-                new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { parameter = Parameters[e.Parameter], value = e.Value, message = e.Message }).ToList() });
+                new Dictionary<string, object?> { ["errors"] = errors.Select(e => new WhatIfProblem(Parameters[e.Parameter], e.Value, e.Message)).ToList() });
         }
 
         return Results.Ok(CapacityDocument.Of(name, CapacityPlanner.Plan(cluster, whatIf)));

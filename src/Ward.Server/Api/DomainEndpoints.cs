@@ -1,5 +1,6 @@
 using Ward.Deploying.Balancing;
 using Ward.Engine.Ports;
+using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Server.Services;
 
@@ -11,12 +12,12 @@ public static class DomainEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var domains = api.MapGroup("/environments/{name}/domains").WithTags("Domains");
-        domains.MapGet("/", ListAsync)
+        domains.MapGet("/", ListAsync).WithName("listDomains")
             .WithSummary("Each domain: its A records as Ward has seen them (since when it points at the manager, observed), how the load balancer serves it, and its certificate")
-            .Requires(Roles.Viewer, "name");
-        domains.MapPost("/checks", CheckAsync)
+            .Produces<IReadOnlyList<DomainView>>().Fails(StatusCodes.Status404NotFound).Requires(Roles.Viewer, "name");
+        domains.MapPost("/checks", CheckAsync).WithName("checkDomains")
             .WithSummary("Look up the domains' A records now (the server also does every Ward:DnsCheckInterval)")
-            .Requires(Roles.Deployer, "name");
+            .Produces(StatusCodes.Status204NoContent).Fails(StatusCodes.Status404NotFound).Requires(Roles.Deployer, "name");
     }
 
     private static async Task<IResult> ListAsync(string name, HttpContext context, EnvironmentService environments, DomainObservations observations, TimeProvider time)
@@ -34,26 +35,24 @@ public static class DomainEndpoints
         {
             var rows = history.GetValueOrDefault(domain.Name) ?? [];
             var lb = served.FirstOrDefault(s => string.Equals(s.Domain, domain.Name, StringComparison.OrdinalIgnoreCase));
-            return new
-            {
-                name = domain.Name,
-                service = domain.Service,
-                port = domain.Port,
-                path = domain.Path,
-                redirects = domain.Redirects,
-                records = rows.Count == 0 ? null : rows[^1].Records.Split(',', StringSplitOptions.RemoveEmptyEntries),
-                pointsAtManager = rows.Count == 0 ? (bool?)null : rows[^1].PointsAtManager,
-                lastChecked = rows.Count == 0 ? (DateTimeOffset?)null : rows[^1].LastSeen,
-                mappedSince = mapped.TryGetValue(domain.Name, out var since) ? since : (DateTimeOffset?)null,
-                mappedAtDeclared = domain.MappedAt,
-                history = rows.Select(r => new { records = r.Records, pointsAtManager = r.PointsAtManager, since = r.Since, lastSeen = r.LastSeen }),
-                served = lb?.Scheme,
-                authority = lb?.Authority,
-                certificate = lb?.Certificate is { } certificate ? new { issuer = certificate.Issuer, notBefore = certificate.NotBefore, notAfter = certificate.NotAfter } : null,
-                lastError = lb?.LastError,
-                problem = lb?.Problem(now),
-                balancerUnknown,
-            };
+            return new DomainView(
+                domain.Name,
+                domain.Service,
+                domain.Port,
+                domain.Path,
+                [.. domain.Redirects],
+                rows.Count == 0 ? null : rows[^1].Records.Split(',', StringSplitOptions.RemoveEmptyEntries),
+                rows.Count == 0 ? null : rows[^1].PointsAtManager,
+                rows.Count == 0 ? null : rows[^1].LastSeen,
+                mapped.TryGetValue(domain.Name, out var since) ? since : null,
+                domain.MappedAt,
+                [.. rows.Select(r => new DomainRecordHistory(r.Records, r.PointsAtManager, r.Since, r.LastSeen))],
+                lb?.Scheme,
+                lb?.Authority,
+                lb?.Certificate is { } certificate ? new DomainCertificate(certificate.Issuer, certificate.NotBefore, certificate.NotAfter) : null,
+                lb?.LastError,
+                lb?.Problem(now),
+                balancerUnknown);
         }));
     }
 

@@ -4,6 +4,7 @@ using Ward.Deploying;
 using Ward.Engine.Applying;
 using Ward.Model.Spec;
 using Ward.Rules.Reports;
+using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Server.Services;
 using Ward.Store;
@@ -31,17 +32,33 @@ public static class EnvironmentEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var environments = api.MapGroup("/environments").WithTags("Environments");
-        environments.MapGet("/", ListAsync).WithSummary("Environments you may see, with their readiness and health").RequiresAnywhere(Roles.Viewer);
-        environments.MapPost("/", RegisterAsync).WithSummary("Register an environment from its file").Requires(Roles.Admin);
-        environments.MapGet("/{name}", ShowAsync).WithSummary("An environment: its file, kind and version").Requires(Roles.Viewer, "name");
-        environments.MapPut("/{name}", UpdateAsync).WithSummary("Replace an environment's file (send the version you read)").Requires(Roles.Admin, "name");
-        environments.MapDelete("/{name}", RemoveAsync).WithSummary("Unregister an environment (its swarm objects stay; destroy them first); ?version= refuses a stale read").Requires(Roles.Admin, "name");
-        environments.MapGet("/{name}/findings", FindingsAsync).WithSummary("Readiness findings, explained and located").Requires(Roles.Viewer, "name");
-        environments.MapPost("/{name}/plans", PlanAsync).WithSummary("What an apply would change, field by field").Requires(Roles.Deployer, "name");
-        environments.MapPost("/{name}/applies", ApplyAsync).WithSummary("Start an apply as a long-running operation").Requires(Roles.Deployer, "name");
-        environments.MapGet("/{name}/operations", OperationsAsync).WithSummary("Recent operations of an environment").Requires(Roles.Viewer, "name");
-        environments.MapGet("/{name}/status", StatusAsync).WithSummary("Nodes, services, tasks and a verdict, from state kept current by watching the swarm").Requires(Roles.Viewer, "name");
+        environments.MapGet("/", ListAsync).WithName("listEnvironments").WithSummary("Environments you may see, with their readiness and health")
+            .Produces<IReadOnlyList<EnvironmentSummary>>().RequiresAnywhere(Roles.Viewer);
+        environments.MapPost("/", RegisterAsync).WithName("registerEnvironment").WithSummary("Register an environment from its file")
+            .Produces<EnvironmentStored>(StatusCodes.Status201Created).Fails(StatusCodes.Status409Conflict).Requires(Roles.Admin);
+        environments.MapGet("/{name}", ShowAsync).WithName("getEnvironment").WithSummary("An environment: its file, kind and version")
+            .Produces<EnvironmentDetail>().Fails(StatusCodes.Status404NotFound).Requires(Roles.Viewer, "name");
+        environments.MapPut("/{name}", UpdateAsync).WithName("updateEnvironment").WithSummary("Replace an environment's file (send the version you read)")
+            .Produces<EnvironmentStored>().Fails(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Requires(Roles.Admin, "name");
+        environments.MapDelete("/{name}", RemoveAsync).WithName("removeEnvironment").WithSummary("Unregister an environment (its swarm objects stay; destroy them first); ?version= refuses a stale read")
+            .Produces(StatusCodes.Status204NoContent).Fails(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Requires(Roles.Admin, "name");
+        environments.MapGet("/{name}/findings", FindingsAsync).WithName("getFindings").WithSummary("Readiness findings, explained and located")
+            .Produces<FindingsReport>().Fails(StatusCodes.Status404NotFound).Requires(Roles.Viewer, "name");
+        environments.MapPost("/{name}/plans", PlanAsync).WithName("plan").WithSummary("What an apply would change, field by field")
+            .Produces<PlanDocument>().Fails(EngineFailures).Requires(Roles.Deployer, "name");
+        environments.MapPost("/{name}/applies", ApplyAsync).WithName("apply").WithSummary("Start an apply as a long-running operation (follow it at the answer's Location, or its events)")
+            .Produces<OperationStarted>(StatusCodes.Status202Accepted).Fails(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Requires(Roles.Deployer, "name");
+        environments.MapGet("/{name}/operations", OperationsAsync).WithName("listEnvironmentOperations").WithSummary("Recent operations of an environment")
+            .Produces<IReadOnlyList<OperationSummary>>().Requires(Roles.Viewer, "name");
+        environments.MapGet("/{name}/status", StatusAsync).WithName("getStatus").WithSummary("Nodes, services, tasks and a verdict, from state kept current by watching the swarm")
+            .Produces<EnvironmentStatusDocument>().Fails(StatusCodes.Status404NotFound).Requires(Roles.Viewer, "name");
     }
+
+    /// <summary>What an endpoint that reads or changes the swarm can answer besides its own problems (EngineProblems).</summary>
+    public static readonly int[] EngineFailures =
+    [
+        StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status502BadGateway, StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout,
+    ];
 
     private static async Task<IResult> ListAsync(HttpContext context, StoreOptions store, StatusCache status)
     {
@@ -49,15 +66,13 @@ public static class EnvironmentEndpoints
         var visible = principal.VisibleEnvironments;
         await using var db = store.CreateContext();
         var items = await db.Environments.AsNoTracking().OrderBy(e => e.Name).Select(e => new { e.Name, e.Kind, e.FileName, e.Version, e.UpdatedAt }).ToListAsync(context.RequestAborted);
-        return Results.Ok(items.Where(e => visible is null || visible.Contains(e.Name)).Select(e => new
-        {
-            name = e.Name,
-            kind = e.Kind,
-            fileName = e.FileName,
-            version = e.Version,
-            updatedAt = e.UpdatedAt,
-            verdict = status.Get(e.Name)?.Report is { } report ? StatusCache.Health(report) : "unknown",
-        }));
+        return Results.Ok(items.Where(e => visible is null || visible.Contains(e.Name)).Select(e => new EnvironmentSummary(
+            e.Name,
+            e.Kind,
+            e.FileName,
+            e.Version,
+            e.UpdatedAt,
+            status.Get(e.Name)?.Report is { } report ? StatusCache.Health(report) : "unknown")));
     }
 
     private static async Task<IResult> RegisterAsync(RegisterRequest request, HttpContext context, EnvironmentService environments, StoreOptions store, AuditLog audit, TimeProvider time)
@@ -98,17 +113,8 @@ public static class EnvironmentEndpoints
     {
         await using var db = store.CreateContext();
         var stored = await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Name == name, context.RequestAborted);
-        return stored is null ? NotFound(name) : Results.Ok(new
-        {
-            name = stored.Name,
-            kind = stored.Kind,
-            fileName = stored.FileName,
-            content = stored.Content,
-            version = stored.Version,
-            createdAt = stored.CreatedAt,
-            updatedAt = stored.UpdatedAt,
-            updatedBy = stored.UpdatedBy,
-        });
+        return stored is null ? NotFound(name) : Results.Ok(new EnvironmentDetail(
+            stored.Name, stored.Kind, stored.FileName, stored.Content, stored.Version, stored.CreatedAt, stored.UpdatedAt, stored.UpdatedBy));
     }
 
     private static async Task<IResult> UpdateAsync(string name, UpdateRequest request, HttpContext context, EnvironmentService environments, StoreOptions store, AuditLog audit, TimeProvider time)
@@ -241,7 +247,7 @@ public static class EnvironmentEndpoints
         var gate = Deployer.Admit(environment, deploy);
         if (!gate.Passes)
         {
-            var errors = gate.Blocking.Select(f => new { rule = f.Rule, path = f.Path, message = f.Message }).ToList();
+            var errors = gate.Blocking.Select(f => new GateFinding(f.Rule, f.Path, f.Message)).ToList();
             return gate.Forceable
                 ? Problems.Of(StatusCodes.Status409Conflict, ProblemCodes.ReadinessGate, $"{name} is a production environment with {errors.Count} error-level finding(s); fix them, waive them with a reason, or apply with force", new Dictionary<string, object?> { ["findings"] = errors, ["forceable"] = true })
                 : Problems.Of(StatusCodes.Status409Conflict, ProblemCodes.ReadinessGate, $"{name} has {errors.Count} finding(s) that Docker would refuse part-way through the deploy; fix them (force cannot help)", new Dictionary<string, object?> { ["findings"] = errors, ["forceable"] = false });
@@ -252,14 +258,14 @@ public static class EnvironmentEndpoints
             finished => audit.RecordAsync(actor, source, "apply-finished", $"environment {name}", after: new { operation = finished.Id, state = finished.State, summary = finished.Summary }),
             context.RequestAborted);
         await audit.RecordAsync(context, principal, "apply-started", $"environment {name}", after: new { operation = operation.Id, prune = deploy.Prune, force = deploy.Force, restart = deploy.Restart });
-        return Results.Accepted($"/api/v1/operations/{operation.Id}", new { id = operation.Id, environment = name, state = operation.State, events = $"/api/v1/operations/{operation.Id}/events" });
+        return Results.Accepted($"/api/v1/operations/{operation.Id}", new OperationStarted(operation.Id, name, operation.State, $"/api/v1/operations/{operation.Id}/events"));
     }
 
     private static async Task<IResult> OperationsAsync(string name, HttpContext context, StoreOptions store)
     {
         await using var db = store.CreateContext();
         var operations = await db.Operations.AsNoTracking().Where(o => o.Environment == name).OrderByDescending(o => o.StartedAt).Take(20)
-            .Select(o => new { id = o.Id, kind = o.Kind, state = o.State, startedBy = o.StartedBy, startedAt = o.StartedAt, finishedAt = o.FinishedAt, summary = o.Summary })
+            .Select(o => new OperationSummary(o.Id, o.Kind, o.State, o.StartedBy, o.StartedAt, o.FinishedAt, o.Summary))
             .ToListAsync(context.RequestAborted);
         return Results.Ok(operations);
     }
@@ -287,17 +293,10 @@ public static class EnvironmentEndpoints
         "the environment file cannot be read; every problem is listed",
         new Dictionary<string, object?>
         {
-            ["diagnostics"] = read.Diagnostics.Where(d => d.BlocksReading).Select(d => new
-            {
-                code = d.Code,
-                path = d.Path,
-                message = d.Message,
-                line = d.Location?.Line,
-                column = d.Location?.Column,
-            }).ToList(),
+            ["diagnostics"] = read.Diagnostics.Where(d => d.BlocksReading).Select(d => new FileDiagnostic(d.Code, d.Path, d.Message, d.Location?.Line, d.Location?.Column)).ToList(),
         });
 
-    private static object Describe(StoredEnvironment e) => new { name = e.Name, kind = e.Kind, fileName = e.FileName, version = e.Version, lines = e.Content.Count(c => c == '\n') + 1 };
+    private static EnvironmentStored Describe(StoredEnvironment e) => new(e.Name, e.Kind, e.FileName, e.Version, e.Content.Count(c => c == '\n') + 1);
 
     /// <summary>Serialises one server-sent event.</summary>
     public static string SseFrame(OperationEvent item) =>

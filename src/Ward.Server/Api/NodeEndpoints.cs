@@ -1,5 +1,6 @@
 using Ward.Deploying.Nodes;
 using Ward.Engine.Observing;
+using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Server.Services;
 
@@ -17,36 +18,24 @@ public static class NodeEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var nodes = api.MapGroup("/nodes").WithTags("Nodes");
-        nodes.MapGet("/", ListAsync).WithSummary("The swarm's nodes: role, state, availability, address, labels, resources").Requires(Roles.Viewer);
+        nodes.MapGet("/", ListAsync).WithName("listNodes").WithSummary("The swarm's nodes: role, state, availability, address, labels, resources")
+            .Produces<IReadOnlyList<NodeInfo>>().Fails(EnvironmentEndpoints.EngineFailures).Requires(Roles.Viewer);
         nodes.MapPut("/{id}/availability", (string id, AvailabilityRequest request, HttpContext context, EngineAccess engine, AuditLog audit, TimeProvider time) =>
                 ChangeAsync(id, context, engine, audit, time, "node-availability", () => NodeChange.Availability(request.Availability)))
-            .WithSummary("Drain, pause or activate a node").Requires(Roles.Admin);
+            .WithName("setNodeAvailability").WithSummary("Drain, pause or activate a node").Produces<NodeChanged>().Fails(EnvironmentEndpoints.EngineFailures).Requires(Roles.Admin);
         nodes.MapPut("/{id}/role", (string id, RoleRequest request, HttpContext context, EngineAccess engine, AuditLog audit, TimeProvider time) =>
                 ChangeAsync(id, context, engine, audit, time, "node-role", () => NodeChange.Role(request.Role)))
-            .WithSummary("Promote a node to manager or demote it to worker").Requires(Roles.Admin);
+            .WithName("setNodeRole").WithSummary("Promote a node to manager or demote it to worker").Produces<NodeChanged>().Fails(EnvironmentEndpoints.EngineFailures).Requires(Roles.Admin);
         nodes.MapPut("/{id}/labels", (string id, LabelsRequest request, HttpContext context, EngineAccess engine, AuditLog audit, TimeProvider time) =>
                 ChangeAsync(id, context, engine, audit, time, "node-labels", () => NodeChange.ReplaceLabels(request.Labels)))
-            .WithSummary("Replace a node's labels").Requires(Roles.Admin);
+            .WithName("setNodeLabels").WithSummary("Replace a node's labels").Produces<NodeChanged>().Fails(EnvironmentEndpoints.EngineFailures).Requires(Roles.Admin);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, EngineAccess engine)
     {
         var nodes = await engine.Engine.ListNodesAsync(context.RequestAborted);
-        return Results.Ok(nodes.Select(n => new
-        {
-            id = n.Id,
-            name = EnvironmentStatus.NodeName(n),
-            hostname = n.Hostname,
-            role = n.Role,
-            state = n.State,
-            availability = n.Availability,
-            address = n.Address,
-            leader = n.IsLeader,
-            labels = n.Labels,
-            cpus = n.Cpus,
-            memoryBytes = n.MemoryBytes,
-            version = n.Version,
-        }));
+        return Results.Ok(nodes.Select(n => new NodeInfo(
+            n.Id, EnvironmentStatus.NodeName(n), n.Hostname, n.Role, n.State, n.Availability, n.Address, n.IsLeader, n.Labels, n.Cpus, n.MemoryBytes, n.Version)));
     }
 
     /// <summary>Validates the change, makes it (the core reads the node and updates it at the version read), and records it.</summary>
@@ -59,12 +48,10 @@ public static class NodeEndpoints
             return Problems.Of(StatusCodes.Status504GatewayTimeout, ProblemCodes.NotConfirmed, $"the swarm's managers did not commit the change to {result.Node} within {NodeChanger.ConfirmationWait.TotalMinutes:0} minutes; see GET /api/v1/nodes: are they all reachable?");
         }
 
-        return Results.Ok(new
-        {
-            id = result.Node,
-            role = result.After["Role"]?.GetValue<string>(),
-            availability = result.After["Availability"]?.GetValue<string>(),
-            labels = result.After["Labels"],
-        });
+        return Results.Ok(new NodeChanged(
+            result.Node,
+            result.After["Role"]?.GetValue<string>(),
+            result.After["Availability"]?.GetValue<string>(),
+            result.After["Labels"] is { } labels ? System.Text.Json.JsonSerializer.SerializeToElement(labels) : null));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Server.Services;
 using Ward.Store;
@@ -14,8 +15,11 @@ public static class OperationEndpoints
         var operations = api.MapGroup("/operations").WithTags("Operations");
         // Anyone who may see an environment may follow its operations (a deployer of one environment follows the apply
         // they started); the operation's environment is checked once it is read.
-        operations.MapGet("/{id:guid}", ShowAsync).WithSummary("An operation, with every progress event so far").RequiresAnywhere(Roles.Viewer);
-        operations.MapGet("/{id:guid}/events", FollowAsync).WithSummary("The operation's progress as server-sent events, until it ends").RequiresAnywhere(Roles.Viewer);
+        operations.MapGet("/{id:guid}", ShowAsync).WithName("getOperation").WithSummary("An operation, with every progress event so far")
+            .Produces<OperationDetail>().Fails(StatusCodes.Status404NotFound).RequiresAnywhere(Roles.Viewer);
+        operations.MapGet("/{id:guid}/events", FollowAsync).WithName("followOperation")
+            .WithSummary("The operation's progress as server-sent events (text/event-stream: id, event and data, the data an OperationEventDocument as JSON), until it ends")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").Fails(StatusCodes.Status404NotFound).RequiresAnywhere(Roles.Viewer);
     }
 
     private static async Task<IResult> ShowAsync(Guid id, HttpContext context, StoreOptions store, OperationRunner runner)
@@ -31,18 +35,16 @@ public static class OperationEndpoints
         var events = operation.FinishedAt is null && runner.Live(id) is { } live
             ? JsonSerializer.SerializeToElement(live.Events, JsonSerializerOptions.Web)
             : JsonDocument.Parse(operation.EventsJson).RootElement;
-        return Results.Ok(new
-        {
-            id = operation.Id,
-            environment = operation.Environment,
-            kind = operation.Kind,
-            state = operation.State,
-            startedBy = operation.StartedBy,
-            startedAt = operation.StartedAt,
-            finishedAt = operation.FinishedAt,
-            summary = operation.Summary,
-            events,
-        });
+        return Results.Ok(new OperationDetail(
+            operation.Id,
+            operation.Environment,
+            operation.Kind,
+            operation.State,
+            operation.StartedBy,
+            operation.StartedAt,
+            operation.FinishedAt,
+            operation.Summary,
+            events.Deserialize<List<OperationEventDocument>>(JsonSerializerOptions.Web) ?? []));
     }
 
     private static async Task FollowAsync(Guid id, HttpContext context, StoreOptions store, OperationRunner runner)

@@ -87,8 +87,11 @@ public static class RequestChecks
     }
 
     /// <summary>The request bodies of the API: records of this server named *Request.</summary>
-    private static bool IsRequestBody(Type type) =>
+    internal static bool IsRequestBody(Type type) =>
         type.IsClass && type.Name.EndsWith("Request", StringComparison.Ordinal) && type.Namespace?.StartsWith("Ward.Server", StringComparison.Ordinal) == true;
+
+    /// <summary>The fields of a request body that must be sent (as the API's document lists them), by their JSON names.</summary>
+    internal static IEnumerable<string> RequiredFields(Type type) => Bodies.GetOrAdd(type, PropertyChecks).Where(p => p.Required).Select(p => p.Field);
 
     private static PropertyCheck[] PropertyChecks(Type type)
     {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Server.Services;
 using Ward.Store;
@@ -15,8 +16,10 @@ public static class SecretEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var secrets = api.MapGroup("/environments/{name}/secrets").WithTags("Secrets");
-        secrets.MapGet("/", ListAsync).WithSummary("The environment's secrets: declared in the file, whether Ward holds a value, when it was set").Requires(Roles.Viewer, "name");
-        secrets.MapPut("/{key}", SetAsync).WithSummary("Create or rotate a secret's value (write-only; the next apply moves services to it)").Requires(Roles.Deployer, "name");
+        secrets.MapGet("/", ListAsync).WithName("listSecrets").WithSummary("The environment's secrets: declared in the file, whether Ward holds a value, when it was set")
+            .Produces<IReadOnlyList<SecretInfo>>().Fails(StatusCodes.Status404NotFound).Requires(Roles.Viewer, "name");
+        secrets.MapPut("/{key}", SetAsync).WithName("setSecret").WithSummary("Create or rotate a secret's value (write-only; the next apply moves services to it)")
+            .Produces<SecretStored>().Fails(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Requires(Roles.Deployer, "name");
     }
 
     private static async Task<IResult> ListAsync(string name, HttpContext context, EnvironmentService environments, StoreOptions store)
@@ -33,16 +36,14 @@ public static class SecretEndpoints
         {
             var spec = declared.FirstOrDefault(d => d.Key == key);
             var value = stored.FirstOrDefault(s => s.Key == key);
-            return new
-            {
+            return new SecretInfo(
                 key,
-                declared = spec is not null,
-                source = spec is null ? "not in the file" : spec.External ? "external" : spec.File is not null ? "file" : "ward",
-                set = value is not null,
-                updatedAt = value?.UpdatedAt,
-                updatedBy = value?.UpdatedBy,
-                version = value?.Version,
-            };
+                spec is not null,
+                spec is null ? "not in the file" : spec.External ? "external" : spec.File is not null ? "file" : "ward",
+                value is not null,
+                value?.UpdatedAt,
+                value?.UpdatedBy,
+                value?.Version);
         }));
     }
 
@@ -101,6 +102,6 @@ public static class SecretEndpoints
         }
 
         await audit.RecordAsync(context, principal, created ? "secret-created" : "secret-rotated", $"secret {name}/{key}", after: new { key, version = secret.Version });
-        return Results.Ok(new { key, version = secret.Version, updatedAt = secret.UpdatedAt, next = "apply the environment to move its services to the new value" });
+        return Results.Ok(new SecretStored(key, secret.Version, secret.UpdatedAt, "apply the environment to move its services to the new value"));
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Server.Services;
 using Ward.Store;
@@ -37,19 +38,21 @@ public static class SessionEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var small = new AnonymousBodyLimit(RequestGuards.MaxAnonymousBodyBytes);
-        api.MapGet("/setup", async (SetupState setup, HttpContext context) => Results.Ok(new { needed = await setup.NeededAsync(context.RequestAborted) }))
-            .WithSummary("Whether the server still needs its first owner").AllowAnonymous();
+        api.MapGet("/setup", async (SetupState setup, HttpContext context) => Results.Ok(new SetupNeeded(await setup.NeededAsync(context.RequestAborted))))
+            .WithName("getSetup").WithTags("Session").WithSummary("Whether the server still needs its first owner").Produces<SetupNeeded>().AllowAnonymous();
 
-        api.MapPost("/setup", SetupAsync).WithSummary("Create the first owner with the one-time setup code from the server's log").AllowAnonymous().WithMetadata(small);
-        api.MapPost("/session", SignInAsync).WithSummary("Sign in (user name, password, and a TOTP code or a recovery code when required)")
-            .AllowAnonymous().RequireRateLimiting("sign-in").WithMetadata(small);
-        api.MapGet("/session", CurrentAsync).WithSummary("Who is signed in, their roles, and the CSRF token for the console").AllowAnonymous();
-        api.MapDelete("/session", SignOutAsync).WithSummary("Sign out: the session ends on every replica").AllowAnonymous();
-        api.MapPost("/session/totp", EnrollAsync)
+        api.MapPost("/setup", SetupAsync).WithName("setUp").WithTags("Session").WithSummary("Create the first owner with the one-time setup code from the server's log")
+            .Produces<SetupDone>(StatusCodes.Status201Created).Fails(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict).AllowAnonymous().WithMetadata(small);
+        api.MapPost("/session", SignInAsync).WithName("signIn").WithTags("Session").WithSummary("Sign in (user name, password, and a TOTP code or a recovery code when required)")
+            .Produces<SignedIn>().Fails(StatusCodes.Status401Unauthorized).AllowAnonymous().RequireRateLimiting("sign-in").WithMetadata(small);
+        api.MapGet("/session", CurrentAsync).WithName("getSession").WithTags("Session").WithSummary("Who is signed in, their roles, and the CSRF token for the console").Produces<SessionInfo>().AllowAnonymous();
+        api.MapDelete("/session", SignOutAsync).WithName("signOut").WithTags("Session").WithSummary("Sign out: the session ends on every replica").Produces(StatusCodes.Status204NoContent).AllowAnonymous();
+        api.MapPost("/session/totp", EnrollAsync).WithName("startTotpEnrolment").WithTags("Session")
             .WithSummary("Start two-factor enrolment: a new TOTP secret and its otpauth URI (with a second factor in use: send a code from it, or a recovery code)")
-            .RequiresSignInCookie();
-        api.MapPost("/session/totp/confirm", ConfirmAsync)
-            .WithSummary("Finish two-factor enrolment with a code from the new authenticator; answers new recovery codes, shown once").RequiresSignInCookie();
+            .Produces<TotpEnrolment>().Fails(StatusCodes.Status429TooManyRequests).RequiresSignInCookie();
+        api.MapPost("/session/totp/confirm", ConfirmAsync).WithName("confirmTotpEnrolment").WithTags("Session")
+            .WithSummary("Finish two-factor enrolment with a code from the new authenticator; answers new recovery codes, shown once")
+            .Produces<TotpEnrolled>().RequiresSignInCookie();
     }
 
     private static async Task<IResult> SetupAsync(SetupRequest request, HttpContext context, SetupState setup, AuditLog audit, TimeProvider time)
@@ -77,7 +80,7 @@ public static class SessionEndpoints
         }
 
         await audit.RecordAsync(context, user.UserName, "setup", $"user {user.UserName}", after: new { user = user.UserName, role = Roles.Owner });
-        return Results.Created("/api/v1/session", new { user = user.UserName, next = "sign in, then enrol a second factor" });
+        return Results.Created("/api/v1/session", new SetupDone(user.UserName, "sign in, then enrol a second factor"));
     }
 
     /// <summary>
@@ -149,7 +152,7 @@ public static class SessionEndpoints
         }
 
         await audit.RecordAsync(context, user.UserName, stage == SessionStore.FullStage ? "sign-in" : "sign-in-enrolment", $"user {user.UserName}");
-        return Results.Ok(new { user = user.UserName, stage, twoFactor = user.TotpEnabled, recoveryCodesLeft });
+        return Results.Ok(new SignedIn(user.UserName, stage, user.TotpEnabled, recoveryCodesLeft));
     }
 
     private static async Task<bool> NeedsTwoFactorAsync(StoreOptions store, User user, ServerOptions options, CancellationToken cancellationToken)
@@ -166,17 +169,10 @@ public static class SessionEndpoints
         if (principal is null)
         {
             var enrolling = context.User.FindFirstValue(SessionStore.StageClaim) == SessionStore.EnrollStage;
-            return Results.Ok(new { signedIn = false, enrolling, setupNeeded = await setup.NeededAsync(context.RequestAborted), csrfToken = csrf });
+            return Results.Ok(new SessionInfo(SignedIn: false, csrf!, Enrolling: enrolling, SetupNeeded: await setup.NeededAsync(context.RequestAborted)));
         }
 
-        return Results.Ok(new
-        {
-            signedIn = true,
-            user = principal.UserName,
-            role = principal.HighestRole,
-            grants = principal.Grants.Select(g => new { role = g.Role, environment = g.Environment }),
-            csrfToken = csrf,
-        });
+        return Results.Ok(new SessionInfo(SignedIn: true, csrf!, User: principal.UserName, Role: principal.HighestRole, Grants: [.. principal.Grants.Select(g => new RoleHeld(g.Role, g.Environment))]));
     }
 
     private static async Task<IResult> SignOutAsync(HttpContext context, AuditLog audit, SessionStore sessions)
@@ -231,7 +227,7 @@ public static class SessionEndpoints
         await audit.RecordAsync(context, user.UserName, "two-factor-enrolment-started", $"user {user.UserName}");
 
         // The secret is shown once, to put into an authenticator; it is stored only encrypted.
-        return Results.Ok(new { secret, uri = Totp.Uri(secret, user.UserName) });
+        return Results.Ok(new TotpEnrolment(secret, Totp.Uri(secret, user.UserName)));
     }
 
     /// <summary>
@@ -271,7 +267,7 @@ public static class SessionEndpoints
         devices.Remember(context, user.UserName);
         cache.Forget(user.Id);
         await audit.RecordAsync(context, user.UserName, "two-factor-enrolled", $"user {user.UserName}");
-        return Results.Ok(new { user = user.UserName, stage = SessionStore.FullStage, twoFactor = true, recoveryCodes, note = "keep the recovery codes somewhere safe: this is the only time they are shown" });
+        return Results.Ok(new TotpEnrolled(user.UserName, SessionStore.FullStage, TwoFactor: true, recoveryCodes, "keep the recovery codes somewhere safe: this is the only time they are shown"));
     }
 
     /// <summary>The user of the request's console session (any stage); never an API token's user.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Server.Services;
 using Ward.Store;
@@ -26,18 +27,22 @@ public static class UserEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").WithTags("Users");
-        users.MapGet("/", ListAsync).WithSummary("Users and their roles").Requires(Roles.Admin);
-        users.MapPost("/", CreateAsync).WithSummary("Create a user (they enrol their own second factor at first sign-in when required)").Requires(Roles.Admin);
-        users.MapPut("/{id:guid}", UpdateAsync)
+        users.MapGet("/", ListAsync).WithName("listUsers").WithSummary("Users and their roles").Produces<IReadOnlyList<UserInfo>>().Requires(Roles.Admin);
+        users.MapPost("/", CreateAsync).WithName("createUser").WithSummary("Create a user (they enrol their own second factor at first sign-in when required)")
+            .Produces<UserStored>(StatusCodes.Status201Created).Fails(StatusCodes.Status409Conflict).Requires(Roles.Admin);
+        users.MapPut("/{id:guid}", UpdateAsync).WithName("updateUser")
             .WithSummary("Change a user's name, password, whether they may sign in, or reset their second factor (send the version you read); a new password, a reset or disabling ends their sessions")
-            .Requires(Roles.Admin);
-        users.MapPost("/{id:guid}/grants", GrantAsync).WithSummary("Give a user a role, globally or in one environment (send the user's version you read); their sessions end").Requires(Roles.Admin);
-        users.MapDelete("/{id:guid}/grants/{grantId:guid}", RevokeAsync).WithSummary("Take a role away (send the user's version you read as ?version=); their sessions end").Requires(Roles.Admin);
+            .Produces<UserStored>().Fails(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Requires(Roles.Admin);
+        users.MapPost("/{id:guid}/grants", GrantAsync).WithName("grantRole").WithSummary("Give a user a role, globally or in one environment (send the user's version you read); their sessions end")
+            .Produces<GrantCreated>(StatusCodes.Status201Created).Fails(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Requires(Roles.Admin);
+        users.MapDelete("/{id:guid}/grants/{grantId:guid}", RevokeAsync).WithName("revokeRole").WithSummary("Take a role away (send the user's version you read as ?version=); their sessions end")
+            .Produces(StatusCodes.Status204NoContent).Fails(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Requires(Roles.Admin);
 
         var tokens = api.MapGroup("/tokens").WithTags("Tokens");
-        tokens.MapGet("/", TokensAsync).WithSummary("Your API tokens (never their values)").RequiresSession();
-        tokens.MapPost("/", CreateTokenAsync).WithSummary("Create an API token: scoped to a role and optionally one environment, expiring; shown once").RequiresSession();
-        tokens.MapDelete("/{id:guid}", RevokeTokenAsync).WithSummary("Revoke one of your API tokens").RequiresSession();
+        tokens.MapGet("/", TokensAsync).WithName("listTokens").WithSummary("Your API tokens (never their values)").Produces<IReadOnlyList<TokenInfo>>().RequiresSession();
+        tokens.MapPost("/", CreateTokenAsync).WithName("createToken").WithSummary("Create an API token: scoped to a role and optionally one environment, expiring; shown once")
+            .Produces<TokenCreated>(StatusCodes.Status201Created).RequiresSession();
+        tokens.MapDelete("/{id:guid}", RevokeTokenAsync).WithName("revokeToken").WithSummary("Revoke one of your API tokens").Produces(StatusCodes.Status204NoContent).Fails(StatusCodes.Status404NotFound).RequiresSession();
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, StoreOptions store)
@@ -45,16 +50,14 @@ public static class UserEndpoints
         await using var db = store.CreateContext();
         var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(context.RequestAborted);
         var grants = await db.RoleGrants.AsNoTracking().ToListAsync(context.RequestAborted);
-        return Results.Ok(users.Select(u => new
-        {
-            id = u.Id,
-            userName = u.UserName,
-            displayName = u.DisplayName,
-            twoFactor = u.TotpEnabled,
-            disabled = u.Disabled,
-            version = u.Version,
-            grants = grants.Where(g => g.UserId == u.Id).Select(g => new { id = g.Id, role = g.Role, environment = g.Environment }),
-        }));
+        return Results.Ok(users.Select(u => new UserInfo(
+            u.Id,
+            u.UserName,
+            u.DisplayName,
+            u.TotpEnabled,
+            u.Disabled,
+            u.Version,
+            [.. grants.Where(g => g.UserId == u.Id).Select(g => new GrantInfo(g.Id, g.Role, g.Environment))])));
     }
 
     private static async Task<IResult> CreateAsync(CreateUserRequest request, HttpContext context, StoreOptions store, AuditLog audit, TimeProvider time)
@@ -75,7 +78,7 @@ public static class UserEndpoints
         db.Users.Add(user);
         await db.SaveChangesAsync(context.RequestAborted);
         await audit.RecordAsync(context, (await Access.PrincipalAsync(context))!, "user-created", $"user {name}", after: new { user = name, displayName = user.DisplayName });
-        return Results.Created($"/api/v1/users/{user.Id}", new { id = user.Id, userName = user.UserName, version = user.Version });
+        return Results.Created($"/api/v1/users/{user.Id}", new UserStored(user.Id, user.UserName, user.Version));
     }
 
     private static async Task<IResult> UpdateAsync(Guid id, UpdateUserRequest request, HttpContext context, StoreOptions store, PrincipalCache cache, SessionStore sessions, AuditLog audit)
@@ -133,7 +136,7 @@ public static class UserEndpoints
         cache.ForgetTokens();
         await audit.RecordAsync(context, caller, "user-updated", $"user {user.UserName}", before,
             new { displayName = user.DisplayName, disabled = user.Disabled, passwordChanged = request.Password is not null, twoFactorReset = resetTwoFactor });
-        return Results.Ok(new { id = user.Id, userName = user.UserName, version = user.Version });
+        return Results.Ok(new UserStored(user.Id, user.UserName, user.Version));
     }
 
     private static async Task<IResult> GrantAsync(Guid id, GrantRequest request, HttpContext context, StoreOptions store, PrincipalCache cache, SessionStore sessions, AuditLog audit)
@@ -172,7 +175,7 @@ public static class UserEndpoints
         await sessions.EndAllAsync(id, context.RequestAborted);
         cache.Forget(id);
         await audit.RecordAsync(context, caller, "role-granted", $"user {user.UserName}", after: new { role = grant.Role, environment = grant.Environment });
-        return Results.Created($"/api/v1/users/{id}/grants/{grant.Id}", new { id = grant.Id, role = grant.Role, environment = grant.Environment, userVersion = user.Version });
+        return Results.Created($"/api/v1/users/{id}/grants/{grant.Id}", new GrantCreated(grant.Id, grant.Role, grant.Environment, user.Version));
     }
 
     /// <summary>
@@ -240,7 +243,7 @@ public static class UserEndpoints
         var caller = (await Access.PrincipalAsync(context))!;
         await using var db = store.CreateContext();
         var tokens = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == caller.UserId && !t.Revoked).OrderByDescending(t => t.CreatedAt).ToListAsync(context.RequestAborted);
-        return Results.Ok(tokens.Select(t => new { id = t.Id, name = t.Name, prefix = t.Prefix, role = t.Role, environment = t.Environment, createdAt = t.CreatedAt, expiresAt = t.ExpiresAt, lastUsedAt = t.LastUsedAt }));
+        return Results.Ok(tokens.Select(t => new TokenInfo(t.Id, t.Name, t.Prefix, t.Role, t.Environment, t.CreatedAt, t.ExpiresAt, t.LastUsedAt)));
     }
 
     private static async Task<IResult> CreateTokenAsync(CreateTokenRequest request, HttpContext context, StoreOptions store, AuditLog audit, TimeProvider time, Microsoft.Extensions.Options.IOptions<ServerOptions> options)
@@ -282,7 +285,7 @@ public static class UserEndpoints
         db.ApiTokens.Add(stored);
         await db.SaveChangesAsync(context.RequestAborted);
         await audit.RecordAsync(context, caller, "token-created", $"token {stored.Prefix}…", after: new { name = stored.Name, role = stored.Role, environment = stored.Environment, expiresAt = stored.ExpiresAt });
-        return Results.Created($"/api/v1/tokens/{stored.Id}", new { id = stored.Id, token, prefix = stored.Prefix, role = stored.Role, environment = stored.Environment, expiresAt = stored.ExpiresAt, note = "this is the only time the token is shown" });
+        return Results.Created($"/api/v1/tokens/{stored.Id}", new TokenCreated(stored.Id, token, stored.Prefix, stored.Role, stored.Environment, stored.ExpiresAt, "this is the only time the token is shown"));
     }
 
     private static async Task<IResult> RevokeTokenAsync(Guid id, HttpContext context, StoreOptions store, PrincipalCache cache, AuditLog audit)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Ward.Server.Api.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ward.Engine.Observing;
@@ -38,7 +39,7 @@ public sealed partial class StatusCache(EngineAccess engine, StoreOptions store,
         }
         catch (EngineException e)
         {
-            snapshot = new StatusSnapshot(null, JsonSerializer.SerializeToUtf8Bytes(new { environment, verdict = "unknown", error = e.Message, readAt = time.GetUtcNow() }, Json), time.GetUtcNow(), e.Message);
+            snapshot = new StatusSnapshot(null, JsonSerializer.SerializeToUtf8Bytes(new EnvironmentStatusDocument(environment, "unknown", time.GetUtcNow(), Error: e.Message), Json), time.GetUtcNow(), e.Message);
         }
 
         _snapshots[environment] = snapshot;
@@ -79,37 +80,14 @@ public sealed partial class StatusCache(EngineAccess engine, StoreOptions store,
         report.Services.Count == 0 ? "not-deployed" : report.Verdict.ToString().ToLowerInvariant();
 
     /// <summary>The status document the API returns.</summary>
-    public static object ToDocument(EnvironmentStatusReport report, DateTimeOffset readAt) => new
-    {
-        environment = report.Environment,
-        verdict = Health(report),
+    public static EnvironmentStatusDocument ToDocument(EnvironmentStatusReport report, DateTimeOffset readAt) => new(
+        report.Environment,
+        Health(report),
         readAt,
-        nodes = report.Nodes.Select(n => new
-        {
-            name = EnvironmentStatus.NodeName(n),
-            id = n.Id,
-            role = n.Role,
-            state = n.State,
-            availability = n.Availability,
-            address = n.Address,
-            size = n.Labels.GetValueOrDefault("ward.size"),
-            labels = n.Labels,
-            cpus = n.Cpus,
-            memoryBytes = n.MemoryBytes,
-        }),
-        services = report.Services.Select(s => new
-        {
-            name = s.Name,
-            running = s.Running,
-            desired = s.Desired,
-            state = s.State,
-            lastError = s.LastError,
-            advice = s.Advice,
-            nodes = s.Nodes,
-            image = s.Image,
-        }),
-        reasons = report.Reasons,
-    };
+        [.. report.Nodes.Select(n => new StatusNode(
+            EnvironmentStatus.NodeName(n), n.Id, n.Role, n.State, n.Availability, n.Address, n.Labels.GetValueOrDefault("ward.size"), n.Labels, n.Cpus, n.MemoryBytes))],
+        [.. report.Services.Select(s => new StatusService(s.Name, s.Running, s.Desired, s.State, s.LastError, s.Advice, s.Nodes, s.Image))],
+        report.Reasons);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the swarm failed: {Reason}")]
     private static partial void LogRefreshFailed(ILogger logger, string reason);
