@@ -34,6 +34,12 @@ public interface IEngine
     /// code and output. Fails with <see cref="EngineNotFoundException"/> when this engine has no such container.
     /// </summary>
     Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What a service's tasks wrote to stdout and stderr so far, wherever in the swarm they ran (the managers gather it
+    /// from the nodes): Ward reads the progress and result of the jobs it runs this way.
+    /// </summary>
+    Task<string> ServiceLogsAsync(string serviceId, CancellationToken cancellationToken);
 }
 
 /// <summary>What a command run in a container said.</summary>

@@ -101,21 +101,27 @@ def swap_in(restore_id):
 
 
 def initialise(settings):
-    """A new cluster on an empty volume, with the application's role and database (as the clinic's image made them)."""
+    """
+    A new cluster on an empty volume, with the application's role and database (as the clinic's image made them).
+    It is made in pgdata.initialising and renamed into place once complete, so a task stopped half-way leaves no
+    cluster without its role: the next start begins again.
+    """
     password_file = settings.password_file
     if not password_file or not os.path.exists(password_file) or os.path.getsize(password_file) == 0:
         raise Failure("configuration", f"POSTGRES_PASSWORD_FILE must name a non-empty file (the password secret); found '{password_file or ''}'")
-    leftovers = [e for e in os.listdir(DATA_ROOT) if e not in ("lost+found", "pgdata")]
+    leftovers = [e for e in os.listdir(DATA_ROOT) if e not in ("lost+found", "pgdata", "pgdata.initialising")]
     if any(not e.startswith(("restored-", "previous-", "ward-")) for e in leftovers):
         raise Failure("configuration", f"{DATA_ROOT} holds {', '.join(sorted(leftovers))} but no database cluster; refusing to initialise over it")
+    building = f"{PGDATA}.initialising"
+    shutil.rmtree(building, ignore_errors=True)
     say(f"initialising a new cluster in {PGDATA}")
     # The superuser (postgres) connects only through the local socket (peer); the application's role over the network.
-    run([f"{BIN}/initdb", f"--pgdata={PGDATA}", "--username=postgres", "--auth-local=peer", "--auth-host=scram-sha-256",
+    run([f"{BIN}/initdb", f"--pgdata={building}", "--username=postgres", "--auth-local=peer", "--auth-host=scram-sha-256",
          "--encoding=UTF8", "--locale=C.UTF-8", "--data-checksums"])
-    with open(f"{PGDATA}/pg_hba.conf", "a", encoding="utf-8") as f:
+    with open(f"{building}/pg_hba.conf", "a", encoding="utf-8") as f:
         f.write("host all all 0.0.0.0/0 scram-sha-256\n")
     # The server's output goes to a file: a pipe would stay open as long as the server runs.
-    run([f"{BIN}/pg_ctl", f"--pgdata={PGDATA}", "-o", f"-c listen_addresses='' -c unix_socket_directories={SOCKET_DIR}",
+    run([f"{BIN}/pg_ctl", f"--pgdata={building}", "-o", f"-c listen_addresses='' -c unix_socket_directories={SOCKET_DIR}",
          f"--log={RUN}/initialise.log", "--wait", "--silent", "start"])
     try:
         if settings.role != "postgres":
@@ -128,7 +134,8 @@ def initialise(settings):
                 cur.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(settings.database), sql.Identifier(settings.role)))
             conn.close()
     finally:
-        run([f"{BIN}/pg_ctl", f"--pgdata={PGDATA}", "--mode=fast", "--wait", "--silent", "stop"])
+        run([f"{BIN}/pg_ctl", f"--pgdata={building}", "--mode=fast", "--wait", "--silent", "stop"])
+    os.rename(building, PGDATA)
     say(f"created role {settings.role} and database {settings.database}")
 
 
