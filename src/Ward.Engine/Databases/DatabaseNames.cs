@@ -15,6 +15,9 @@ public static class DatabaseNames
     /// <summary>On a database's service (and its repository, jobs and copies): the database's name in x-ward.databases.</summary>
     public const string DatabaseLabel = "ward.database";
 
+    /// <summary>On a database's service: its tier.</summary>
+    public const string TierLabel = "ward.database.tier";
+
     /// <summary>database, repository, job or copy.</summary>
     public const string RoleLabel = "ward.database.role";
 

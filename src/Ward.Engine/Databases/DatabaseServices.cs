@@ -171,6 +171,7 @@ public static class DatabaseServices
     /// <summary>The tier, the tool and its settings, the keys and the update order: what every database service of Ward's has.</summary>
     private static void Shape(JsonObject spec, JsonObject container, DatabaseDesign design)
     {
+        ((JsonObject)spec["Labels"]!)[DatabaseNames.TierLabel] = design.Sizing.Tier.Name;
         container["Image"] = DatabaseNames.Image;
         container["Command"] = new JsonArray("/usr/local/bin/ward-db");
         container["Args"] = new JsonArray("server");
