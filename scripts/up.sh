@@ -21,7 +21,7 @@ echo "ward: built"
 step "3/7 starting the local cluster (a manager and two workers)"
 "$ward" cluster up --workers 2
 
-step "4/7 building the clinic's images from Debian packages (cached)"
+step "4/7 building the images from Debian packages: Ward's load balancer and the clinic's (cached)"
 "$root/scripts/build-images.sh"
 
 step "5/7 checking and deploying the clinic (production)"
@@ -40,7 +40,11 @@ step "6/7 starting the control plane (ward serve on http://127.0.0.1:8080)"
 step "7/7 where it runs"
 "$ward" status "$environment"
 echo
-echo "Open the clinic: http://10.213.0.11:8080/  (also http://10.213.0.12:8080/, one per worker)"
+echo "The clinic is served by the load balancer on the manager, 10.213.0.10 (ports 80 and 443), as https://clinic.example.org/"
+echo "  from this machine:  curl -k --resolve clinic.example.org:443:10.213.0.10 https://clinic.example.org/"
+echo "  in a browser:       add the line '10.213.0.10 clinic.example.org' to /etc/hosts, then open https://clinic.example.org/"
+echo "  its certificate is from the load balancer's own authority (tls: internal); its root:"
+echo "                      ./ward lb root clinic-prod > clinic-root.pem   (then trust that file, or accept the warning)"
 echo "Open Ward's console: http://127.0.0.1:8080/  $("$root/scripts/serve.sh" setup-hint)"
 echo "Undo everything: ./ward down"
 echo "ward up took $(( $(date +%s) - started )) s"

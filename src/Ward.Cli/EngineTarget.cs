@@ -27,7 +27,10 @@ internal sealed class EngineTarget : IDisposable
     public IImageSource Images { get; }
 
     /// <summary>The core's deploy use cases on this engine, with the load balancer's routes kept (DNS through WARD_DNS_RESOLVER, else the system's).</summary>
-    public Deployer Deployer() => new(Engine, Images, TimeProvider.System, balancer: new LoadBalancerSync(Engine, DnsResolver.Create(null), Probe));
+    public Deployer Deployer() => new(Engine, Images, TimeProvider.System, balancer: Balancer());
+
+    /// <summary>The load balancers' routes on this engine (DNS through WARD_DNS_RESOLVER, else the system's).</summary>
+    public LoadBalancerSync Balancer() => new(Engine, DnsResolver.Create(null), Probe);
 
     private static HttpRouteProbe Probe { get; } = new();
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ward.Deploying.Balancing;
 using Ward.Engine.Observing;
 
 namespace Ward.Cli;
@@ -6,7 +7,7 @@ namespace Ward.Cli;
 /// <summary>Shows an environment's status: text for people, JSON for machines.</summary>
 internal static class StatusPrinter
 {
-    public static void Text(EnvironmentStatusReport report, string where)
+    public static void Text(EnvironmentStatusReport report, IReadOnlyList<DomainStatus> domains, string where)
     {
         var output = Console.Out;
         output.WriteLine($"{report.Environment} on {where}: {report.Verdict.ToString().ToLowerInvariant()}");
@@ -33,13 +34,34 @@ internal static class StatusPrinter
             }
         }
 
+        if (domains.Count > 0)
+        {
+            var now = DateTimeOffset.UtcNow;
+            output.WriteLine();
+            output.WriteLine($"{"DOMAIN",-32} {"SERVED",-7} {"SIGNED BY",-9} CERTIFICATE");
+            foreach (var domain in domains)
+            {
+                var certificate = domain.Certificate is { } c ? $"{c.Issuer}, valid until {c.NotAfter:yyyy-MM-dd} ({(c.NotAfter - now).TotalDays:0} days)" : "none yet";
+                output.WriteLine($"{domain.Domain,-32} {domain.Scheme,-7} {domain.Authority ?? "-",-9} {certificate}");
+                if (domain.LastError is { } error)
+                {
+                    output.WriteLine($"    last certificate error: {error}");
+                }
+            }
+        }
+
         foreach (var reason in report.Reasons)
         {
             output.WriteLine($"! {reason}");
         }
+
+        foreach (var domain in domains.Where(d => d.Problem(DateTimeOffset.UtcNow) is not null))
+        {
+            output.WriteLine($"! {domain.Domain}: {domain.Problem(DateTimeOffset.UtcNow)}");
+        }
     }
 
-    public static void Json(EnvironmentStatusReport report, string where)
+    public static void Json(EnvironmentStatusReport report, IReadOnlyList<DomainStatus> domains, string where)
     {
         using var stdout = Console.OpenStandardOutput();
         using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
@@ -75,6 +97,25 @@ internal static class StatusPrinter
             json.WriteStartArray("nodes");
             service.Nodes.ToList().ForEach(json.WriteStringValue);
             json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("domains");
+        foreach (var domain in domains)
+        {
+            json.WriteStartObject();
+            json.WriteString("domain", domain.Domain);
+            json.WriteString("served", domain.Scheme);
+            json.WriteString("authority", domain.Authority);
+            json.WriteString("issuer", domain.Certificate?.Issuer);
+            if (domain.Certificate is { } certificate)
+            {
+                json.WriteString("notAfter", certificate.NotAfter);
+            }
+
+            json.WriteString("lastError", domain.LastError);
+            json.WriteString("problem", domain.Problem(DateTimeOffset.UtcNow));
             json.WriteEndObject();
         }
 

@@ -18,6 +18,7 @@ internal static class WardApp
         ClusterCommand.Create(),
         NodeCommand.Create(),
         ImageCommand.Create(),
+        LoadBalancerCommand.Create(),
         ServeCommand.Create(),
         AuditCommand.Create(),
     };

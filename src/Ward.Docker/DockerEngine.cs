@@ -230,7 +230,11 @@ public sealed class DockerEngine : IEngine, INodeEngine
         IsLeader = node.ManagerStatus?.Leader ?? false,
         ManagerReachability = node.ManagerStatus?.Reachability,
         Cpus = (node.Description?.Resources?.NanoCPUs ?? 0) / 1e9,
+        NanoCpus = node.Description?.Resources?.NanoCPUs ?? 0,
         MemoryBytes = node.Description?.Resources?.MemoryBytes ?? 0,
+        Os = node.Description?.Platform?.OS,
+        Architecture = node.Description?.Platform?.Architecture,
+        EngineLabels = new Dictionary<string, string>(node.Description?.Engine?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
         EngineVersion = node.Description?.Engine?.EngineVersion,
         Message = node.Status?.Message,
     };

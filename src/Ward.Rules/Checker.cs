@@ -52,7 +52,7 @@ public static class Checker
 
         if (useWaivers)
         {
-            findings = ApplyWaivers(findings, context);
+            findings = ApplyWaivers(findings, context, [.. applicable.Where(r => r.Descriptor.BlocksDeploy).Select(r => r.Descriptor.Id)]);
         }
 
         // Locating reads the tree only, so it runs on every core too (tens of thousands of findings on a large file).
@@ -106,7 +106,10 @@ public static class Checker
         }
     }
 
-    private static List<Finding> ApplyWaivers(List<Finding> findings, RuleContext context)
+    /// <param name="findings">Every finding of the run.</param>
+    /// <param name="context">The environment, with its waivers.</param>
+    /// <param name="unwaivable">The rules whose findings block deploys: no waiver covers them.</param>
+    private static List<Finding> ApplyWaivers(List<Finding> findings, RuleContext context, HashSet<string> unwaivable)
     {
         var today = DateOnly.FromDateTime(context.Now.UtcDateTime);
         var active = context.Spec.Waivers.Where(w => w.Expires is null || w.Expires >= today).ToList();
@@ -114,7 +117,7 @@ public static class Checker
         var result = new List<Finding>(findings.Count);
         foreach (var finding in findings)
         {
-            var waiver = CoveringWaiver(active, finding);
+            var waiver = unwaivable.Contains(finding.Rule) ? null : CoveringWaiver(active, finding);
             if (waiver is null)
             {
                 result.Add(finding);
@@ -126,7 +129,7 @@ public static class Checker
         }
 
         var unused = new UnusedWaiverRule();
-        result.AddRange(active.Where(w => !used.Contains(w)).Select(unused.ReportUnused));
+        result.AddRange(active.Where(w => !used.Contains(w)).Select(w => unused.ReportUnused(w, DeployBlockers.IsBlocking(w.Rule))));
         return result;
     }
 

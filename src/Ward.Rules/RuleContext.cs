@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Ward.Model.Catalog;
 using Ward.Model.Diagnostics;
 using Ward.Model.Placement;
+using Ward.Model.Placement.Capacity;
+using Ward.Model.Placement.Simulation;
 using Ward.Model.Spec;
 
 namespace Ward.Rules;
@@ -14,7 +16,20 @@ public interface ILiveFacts
 
     /// <summary>The A records of a domain, or null when it could not be resolved.</summary>
     IReadOnlyList<string>? ResolveA(string domain);
+
+    /// <summary>Since when Ward has seen the domain's A record point at the manager (the control plane's observations); null when it has not, or does not keep them.</summary>
+    DateTimeOffset? MappedSince(string domain) => null;
+
+    /// <summary>The certificate the load balancer holds for the domain, or null when unknown.</summary>
+    DomainCertificate? Certificate(string domain) => null;
 }
+
+/// <summary>A domain's certificate as the load balancer holds it.</summary>
+/// <param name="Issuer">Who signed it.</param>
+/// <param name="NotAfter">Until when it is valid.</param>
+/// <param name="Acme">It comes from an ACME authority (the load balancer's own renews itself every few hours).</param>
+/// <param name="LastError">The last error ordering or renewing it, if any.</param>
+public sealed record DomainCertificate(string Issuer, DateTimeOffset NotAfter, bool Acme, string? LastError);
 
 /// <summary>Everything a rule may look at. Rules are pure functions of this.</summary>
 public sealed class RuleContext
@@ -28,8 +43,22 @@ public sealed class RuleContext
     // And each service's set is found once, not once per rule that asks (by reference: a spec's own equality compares it whole).
     private readonly ConcurrentDictionary<ServiceSpec, IReadOnlyList<NodeSpec>> _eligibleByService = new(ReferenceEqualityComparer.Instance);
 
+    // The file's cluster and where Swarm would put every task: worked out once, by the first capacity rule that asks.
+    private readonly Lazy<(EnvironmentCluster Cluster, Scheduler Scheduler, PlacementResult Placement)?> _capacity;
+    private int _schedulerTaken;
+
     public RuleContext(EnvironmentSpec spec, SizeCatalog catalog, EnvironmentKind profile, DateTimeOffset now, RuleOptions? options = null)
     {
+        _capacity = new(() =>
+        {
+            if (EnvironmentCluster.FromFile(spec, catalog) is not { } cluster)
+            {
+                return null;
+            }
+
+            var scheduler = CapacityPlanner.Place(cluster);
+            return (cluster, scheduler, scheduler.Result());
+        });
         Spec = spec;
         Catalog = catalog;
         Profile = profile;
@@ -63,6 +92,26 @@ public sealed class RuleContext
     public IReadOnlyList<NodeSpec> Managers { get; }
 
     public IReadOnlyList<NodeSpec> Workers { get; }
+
+    /// <summary>The file's nodes at their catalog sizes and its services; null without nodes, or with a size the catalog lacks.</summary>
+    public EnvironmentCluster? Cluster => _capacity.Value?.Cluster;
+
+    /// <summary>Where Swarm's scheduler would put every task of the file on its nodes (null as <see cref="Cluster"/>).</summary>
+    public PlacementResult? Placement => _capacity.Value?.Placement;
+
+    /// <summary>
+    /// A scheduler holding <see cref="Placement"/>, for one rule to try what-ifs on (each undone with Rollback): the
+    /// context's own to the first rule that asks, which saves placing everything again, and a fresh one to any other.
+    /// </summary>
+    public Scheduler? PlacedScheduler()
+    {
+        if (_capacity.Value is not { } capacity)
+        {
+            return null;
+        }
+
+        return Interlocked.Exchange(ref _schedulerTaken, 1) == 0 ? capacity.Scheduler : CapacityPlanner.Place(capacity.Cluster);
+    }
 
     /// <summary>The parsed placement constraints of a service (cached; invalid ones left out).</summary>
     public IReadOnlyList<Constraint> ConstraintsOf(ServiceSpec service) =>

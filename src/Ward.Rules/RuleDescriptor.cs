@@ -46,5 +46,12 @@ public sealed record RuleDescriptor
     /// <summary>Set when the rule needs a live cluster or DNS and cannot be decided from the file alone.</summary>
     public string? NeedsLiveData { get; init; }
 
+    /// <summary>
+    /// Findings of the rule block every deploy, whatever the profile: the engine (or docker stack deploy before it) would
+    /// refuse the file anyway, part-way through, so they cannot be waived and forcing a deploy does not apply to them.
+    /// Such a rule reports errors, in every environment, from the file alone (see <see cref="DeployBlockers"/>).
+    /// </summary>
+    public bool BlocksDeploy { get; init; }
+
     public string Category => Id[..Id.IndexOf('-', StringComparison.Ordinal)];
 }

@@ -20,6 +20,9 @@ public sealed record RuleOptions
     /// <summary>SWO-001: how recent a restore rehearsal must be, before the switchover.</summary>
     public TimeSpan RestoreRehearsalFreshness { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>RES-005: the share of each node's CPU and memory that reservations must leave free, in percent.</summary>
+    public int NodeHeadroomPercent { get; init; } = 10;
+
     /// <summary>Services exempt from manager placement, socket and port rules: platform services Ward itself runs.</summary>
     public string PlatformLabel { get; init; } = "ward.platform";
 }

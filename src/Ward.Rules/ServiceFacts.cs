@@ -73,33 +73,7 @@ public static class ServiceFacts
         ImageName(service.Image) is { } name && DataDirectories.TryGetValue(name, out var directory) ? directory : null;
 
     /// <summary>Named volumes the service mounts that live on one node (the local driver, the default).</summary>
-    public static List<MountSpec> NodeLocalVolumes(ServiceSpec service, EnvironmentSpec spec)
-    {
-        // Loops, not LINQ: several rules ask this of every service.
-        var local = new List<MountSpec>();
-        foreach (var mount in service.Volumes)
-        {
-            if (mount.Type == MountType.Volume && mount.Source is not null && (Declared(spec, mount.Source) is not { } declared || declared.IsNodeLocal))
-            {
-                local.Add(mount);
-            }
-        }
-
-        return local;
-    }
-
-    private static VolumeSpec? Declared(EnvironmentSpec spec, string volume)
-    {
-        foreach (var declared in spec.Volumes)
-        {
-            if (declared.Key == volume)
-            {
-                return declared;
-            }
-        }
-
-        return null;
-    }
+    public static List<MountSpec> NodeLocalVolumes(ServiceSpec service, EnvironmentSpec spec) => spec.NodeLocalVolumesOf(service);
 
     /// <summary>Stateful: it keeps data on a node-local named volume, or it is a database.</summary>
     public static bool IsStateful(ServiceSpec service, EnvironmentSpec spec) =>

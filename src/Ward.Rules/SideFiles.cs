@@ -33,6 +33,7 @@ public sealed class DirectorySideFiles(string directory) : ISideFiles
         return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
     }
 
-    private string Resolve(string path) =>
-        Path.GetFullPath(path.StartsWith('~') ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[1..].TrimStart('/')) : Path.Combine(directory, path));
+    // As docker stack deploy reads a secret or config file: relative to the file's directory, ~ included (the CLI
+    // expands ~ in bind sources only: "~/s.txt" is the file s.txt in a folder named ~ there).
+    private string Resolve(string path) => Path.GetFullPath(Path.Combine(directory, path));
 }

@@ -61,6 +61,9 @@ public sealed class ServerOptions
 
     /// <summary>The DNS resolver the domain checks ask (ADDRESS[:PORT]); empty: WARD_DNS_RESOLVER, else the system's.</summary>
     public string? DnsResolver { get; set; }
+
+    /// <summary>How often every environment's domains are looked up, to observe since when they point at the manager.</summary>
+    public TimeSpan DnsCheckInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>Checks the options at start and names the exact setting that is wrong.</summary>
@@ -160,6 +163,11 @@ public sealed class ServerOptionsValidator(IConfiguration? configuration = null)
         if (options.StatusRefresh < TimeSpan.FromMilliseconds(200))
         {
             failures.Add($"Ward:StatusRefresh is {options.StatusRefresh}; at least 00:00:00.2");
+        }
+
+        if (options.DnsCheckInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Ward:DnsCheckInterval is {options.DnsCheckInterval}; at least 00:00:01");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -72,6 +72,9 @@ public static partial class WardServer
         services.AddSingleton<OperationRunner>();
         services.AddSingleton<StatusCache>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusCache>());
+        services.AddSingleton<DomainObservations>();
+        services.AddSingleton<DomainWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DomainWatcher>());
         services.AddDataProtection().SetApplicationName("ward").PersistKeysToDbContext<KeyContext>();
         services.AddOptions<KeyManagementOptions>().Configure<InstallationKey>((keys, installation) => keys.XmlEncryptor = new KeyRingEncryptor(installation));
         services.AddDbContext<KeyContext>((sp, db) => KeyContext.Configure(db, sp.GetRequiredService<StoreOptions>()));
@@ -193,8 +196,10 @@ public static partial class WardServer
         OperationEndpoints.Map(api);
         SecretEndpoints.Map(api);
         NodeEndpoints.Map(api);
+        DomainEndpoints.Map(api);
         UserEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        CapacityEndpoints.Map(api);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ConsoleFiles.Map(app);
         return app;

@@ -37,6 +37,8 @@ public abstract class WardDbContext(DbContextOptions options) : DbContext(option
 
     public DbSet<Installation> Installation => Set<Installation>();
 
+    public DbSet<DomainObservation> DomainObservations => Set<DomainObservation>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
@@ -77,6 +79,14 @@ public abstract class WardDbContext(DbContextOptions options) : DbContext(option
         {
             secret.HasKey(s => s.Id);
             secret.HasIndex(s => new { s.Environment, s.Key }).IsUnique();
+        });
+        modelBuilder.Entity<DomainObservation>(observation =>
+        {
+            observation.HasKey(o => o.Id);
+            observation.HasIndex(o => new { o.Environment, o.Domain, o.Since });
+            observation.Property(o => o.Environment).HasMaxLength(63);
+            observation.Property(o => o.Domain).HasMaxLength(253);
+            observation.Property(o => o.Records).HasMaxLength(2000);
         });
         modelBuilder.Entity<Operation>(operation =>
         {

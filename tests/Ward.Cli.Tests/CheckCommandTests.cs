@@ -23,13 +23,17 @@ public sealed class CheckCommandTests
             .Where(f => f.GetProperty("severity").GetString() == "error")
             .Select(f => f.GetProperty("rule").GetString())
             .ToHashSet();
-        string[] medstack = ["NODE-001", "NODE-002", "NODE-003", "DB-001", "PLC-001", "PLC-002", "PLC-003", "SEC-001", "SEC-002", "SWO-001", "SWO-002", "DNS-002"];
+        string[] medstack = ["NODE-001", "NODE-002", "NODE-003", "DB-001", "PLC-001", "PLC-002", "PLC-003", "SEC-001", "SWO-001", "SWO-002", "DNS-002"];
         Assert.All(medstack, rule => Assert.Contains(rule, errors));
+
+        // A secret read from a file in production is a warning; the example's undeclared one stops any deploy.
+        Assert.Contains("CMP-002", errors);
         var all = json.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString()).ToHashSet();
         Assert.Contains("STO-001", all);
         Assert.Contains("SEC-004", all);
+        Assert.Contains("SEC-002", all);
         var notChecked = json.RootElement.GetProperty("notChecked").EnumerateArray().Select(n => n.GetProperty("rule").GetString()).ToList();
-        Assert.Equal(["DNS-001", "IMG-002"], notChecked.Order());
+        Assert.Equal(["DNS-001", "IMG-002", "TLS-001"], notChecked.Order());
     }
 
     [Fact]

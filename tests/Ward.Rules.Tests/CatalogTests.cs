@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ward.Model.Diagnostics;
 using Ward.Rules.Reports;
 
 namespace Ward.Rules.Tests;
@@ -28,9 +29,31 @@ public sealed partial class CatalogTests
     [Fact]
     public void The_catalog_has_the_documented_rules()
     {
-        // 59 catalog rules (CIS 7.2 and 7.6-7.9 grouped as CIS-7.X), three reader rules and two waiver rules.
-        Assert.Equal(64, RuleCatalog.All.Count);
-        Assert.Equal(["CIS", "CMP", "CSEC", "DB", "DNS", "IMG", "NET", "NODE", "PLC", "READ", "REL", "RES", "SEC", "STO", "SWO", "WVR"], RuleCatalog.All.Select(r => r.Descriptor.Category).Distinct().Order(StringComparer.Ordinal));
+        // 60 catalog rules (CIS 7.2 and 7.6-7.9 grouped as CIS-7.X), two capacity rules on the placement simulator
+        // (PLC-008, RES-005), three reader rules, two waiver rules, the eleven ENG rules (what the engine refuses), and
+        // TLS-001 on the load balancer's certificates.
+        Assert.Equal(79, RuleCatalog.All.Count);
+        Assert.Equal(["CIS", "CMP", "CSEC", "DB", "DNS", "ENG", "IMG", "NET", "NODE", "PLC", "READ", "REL", "RES", "SEC", "STO", "SWO", "TLS", "WVR"], RuleCatalog.All.Select(r => r.Descriptor.Category).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_rules_that_block_deploys_are_the_engine_rules_and_what_docker_stack_deploy_refuses()
+    {
+        var blocking = RuleCatalog.All.Where(r => r.Descriptor.BlocksDeploy).Select(r => r.Descriptor.Id).ToList();
+        Assert.Equal(["CMP-002", "ENG-001", "ENG-002", "ENG-003", "ENG-004", "ENG-005", "ENG-006", "ENG-007", "ENG-008", "ENG-009", "ENG-010", "ENG-011", "SEC-005", "STO-005"], blocking);
+        Assert.All(RuleCatalog.All.Where(r => r.Descriptor.Category == "ENG"), r => Assert.True(r.Descriptor.BlocksDeploy, r.Descriptor.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void A_blocking_rule_reports_errors_in_every_environment_from_the_file_alone(string id)
+    {
+        // A deploy must be able to count on it: never skipped by the staging profile or for want of a live cluster.
+        var rule = RuleCatalog.Find(id)!.Descriptor;
+        if (rule.BlocksDeploy)
+        {
+            Assert.Equal((Severity.Error, RuleScope.All, RuleKind.Auto, null), (rule.Severity, rule.Scope, rule.Kind, rule.NeedsLiveData));
+        }
     }
 
     [Theory]

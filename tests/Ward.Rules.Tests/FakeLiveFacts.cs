@@ -4,13 +4,22 @@ namespace Ward.Rules.Tests;
 
 /// <summary>
 /// A hand-written stand-in for a connected cluster and DNS: image sizes and A records from a table. Samples give
-/// one in a <c>live.json</c> next to them: <c>{"images": {"image:tag": bytes}, "dns": {"domain": ["ip"]}}</c>.
+/// one in a <c>live.json</c> next to them: <c>{"images": {"image:tag": bytes}, "dns": {"domain": ["ip"]}, "mapped":
+/// {"domain": "since"}, "certificates": {"domain": {"issuer", "notAfter", "acme", "lastError"}}}</c>.
 /// </summary>
 internal sealed class FakeLiveFacts : ILiveFacts
 {
     public Dictionary<string, long> Images { get; init; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, List<string>> Dns { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, DateTimeOffset> Mapped { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, DomainCertificate> Certificates { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public DateTimeOffset? MappedSince(string domain) => Mapped.TryGetValue(domain, out var since) ? since : null;
+
+    public DomainCertificate? Certificate(string domain) => Certificates.GetValueOrDefault(domain);
 
     public long? ImageSize(string image) => Images.TryGetValue(image, out var size) ? size : null;
 
@@ -33,6 +42,27 @@ internal sealed class FakeLiveFacts : ILiveFacts
             foreach (var domain in dns.EnumerateObject())
             {
                 facts.Dns[domain.Name] = [.. domain.Value.EnumerateArray().Select(a => a.GetString()!)];
+            }
+        }
+
+        if (document.RootElement.TryGetProperty("mapped", out var mapped))
+        {
+            foreach (var domain in mapped.EnumerateObject())
+            {
+                facts.Mapped[domain.Name] = domain.Value.GetDateTimeOffset();
+            }
+        }
+
+        if (document.RootElement.TryGetProperty("certificates", out var certificates))
+        {
+            foreach (var domain in certificates.EnumerateObject())
+            {
+                var value = domain.Value;
+                facts.Certificates[domain.Name] = new DomainCertificate(
+                    value.GetProperty("issuer").GetString()!,
+                    value.GetProperty("notAfter").GetDateTimeOffset(),
+                    value.GetProperty("acme").GetBoolean(),
+                    value.TryGetProperty("lastError", out var error) ? error.GetString() : null);
             }
         }
 

@@ -119,7 +119,7 @@ public sealed class ReportTests
         var summary = json.RootElement.GetProperty("summary");
         Assert.True(summary.GetProperty("errors").GetInt32() >= 14);
         Assert.Equal(input.Result.Findings.Count(f => f.Severity == Severity.Warning), summary.GetProperty("warnings").GetInt32());
-        Assert.Equal(["DNS-001", "IMG-002"], json.RootElement.GetProperty("notChecked").EnumerateArray().Select(n => n.GetProperty("rule").GetString()));
+        Assert.Equal(["DNS-001", "IMG-002", "TLS-001"], json.RootElement.GetProperty("notChecked").EnumerateArray().Select(n => n.GetProperty("rule").GetString()));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ward.Deploying;
+using Ward.Deploying.Balancing;
 using Ward.Engine.Applying;
 using Ward.Engine.Observing;
 using Ward.Engine.Ports;
@@ -42,9 +43,15 @@ internal static class DeployCommands
         {
             file, format, prune, restart, resolveImage, host, envFile, catalog,
         };
+        var capacity = CapacityCommand.AddTo(command);
         command.SetAction((parse, token) => Failures.RunAsync(
             async () =>
             {
+                if (capacity.Handles(parse))
+                {
+                    return await capacity.RunAsync(parse, parse.GetValue(file)!, parse.GetValue(format)!, parse.GetValue(host), parse.GetValue(envFile), parse.GetValue(catalog), token);
+                }
+
                 if (EnvironmentInput.LoadOrExplain(parse.GetValue(file)!, parse.GetValue(envFile), parse.GetValue(catalog)) is not { } environment)
                 {
                     return ExitCodes.Failed;
@@ -137,13 +144,14 @@ internal static class DeployCommands
             using var engine = EngineTarget.Resolve(parse.GetValue(host));
             await SwarmGuard.EnsureManagerAsync(engine.Engine, token);
             var report = await EnvironmentStatus.ReadAsync(engine.Engine, name, token);
+            var domains = await engine.Balancer().ObserveAsync(name, token) is { } balancer ? DomainStatus.Of(balancer) : [];
             if (parse.GetValue(format) == "json")
             {
-                StatusPrinter.Json(report, engine.Description);
+                StatusPrinter.Json(report, domains, engine.Description);
             }
             else
             {
-                StatusPrinter.Text(report, engine.Description);
+                StatusPrinter.Text(report, domains, engine.Description);
             }
 
             return report.Verdict is Verdict.Converged or Verdict.Progressing ? ExitCodes.Ok : ExitCodes.Failed;
@@ -202,13 +210,14 @@ internal static class DeployCommands
     {
         switch (result.Status)
         {
+            case DeployStatus.RefusedByGate when !result.Gate.Forceable:
+                Console.Error.WriteLine($"ward: nothing was created: {name} has {result.Gate.Blocking.Count} finding(s) that Docker would refuse part-way through the deploy:");
+                WriteFindings(result.Gate.Blocking);
+                Console.Error.WriteLine("Fix them (ward check explains each); neither a waiver nor --force can help, as the engine would refuse them.");
+                return ExitCodes.InvalidInput;
             case DeployStatus.RefusedByGate:
                 Console.Error.WriteLine($"ward: {name} is a production environment with {result.Gate.Blocking.Count} error-level finding(s):");
-                foreach (var finding in result.Gate.Blocking)
-                {
-                    Console.Error.WriteLine($"  {finding.Rule}  {finding.Path}  {finding.Message}");
-                }
-
+                WriteFindings(result.Gate.Blocking);
                 Console.Error.WriteLine("Fix them (ward check explains each), waive them with a reason, or apply with --force.");
                 return ExitCodes.Failed;
             case DeployStatus.Declined:
@@ -237,6 +246,14 @@ internal static class DeployCommands
         }
 
         return ExitCodes.Failed;
+    }
+
+    private static void WriteFindings(IEnumerable<Rules.Finding> findings)
+    {
+        foreach (var finding in findings)
+        {
+            Console.Error.WriteLine($"  {finding.Rule}  {finding.Path}  {finding.Message}");
+        }
     }
 
     private static string Describe(IReadOnlyList<ObservedObject> owned) =>

@@ -53,6 +53,15 @@ public sealed class LoadBalancerSync(IEngine engine, IDomainResolver dns, IRoute
             [.. errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
     }
 
+    /// <summary>The root certificate (PEM) of the load balancer's own authority, which signs the internal domains' certificates.</summary>
+    /// <exception cref="EngineRequestException">The load balancer has no running task, or no authority yet.</exception>
+    public async Task<string> InternalRootAsync(string environment, CancellationToken cancellationToken)
+    {
+        var state = await ObserveAsync(environment, cancellationToken)
+            ?? throw new EngineRequestException($"{environment} has no load balancer running (it has one when its file declares domains)");
+        return await RunAsync(state.ContainerId, "root", new Dictionary<string, string>(), cancellationToken);
+    }
+
     /// <summary>How each domain would be served now and whether that changes the routes in force. Changes nothing.</summary>
     public async Task<RoutesPlan> PlanAsync(LoadedEnvironment environment, CancellationToken cancellationToken)
     {

@@ -30,7 +30,13 @@ internal static class ImagePins
             return plan;
         }
 
-        var tagOf = resolution.Pinned.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+        // Two tags may name one image: either tag says which image it is.
+        var tagOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (tag, id) in resolution.Pinned)
+        {
+            tagOf.TryAdd(id, tag);
+        }
+
         return plan with
         {
             Steps = [.. plan.Steps.Select(step => step.Reason is null && step.Fields.FirstOrDefault(f => f.Path == ImageField) is { } image &&

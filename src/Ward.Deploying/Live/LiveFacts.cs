@@ -12,6 +12,8 @@ public sealed class LiveFacts : ILiveFacts
 {
     private readonly Dictionary<string, long> _imageSizes;
     private readonly Dictionary<string, IReadOnlyList<string>> _records;
+    private IReadOnlyDictionary<string, DateTimeOffset> _mappedSince = new Dictionary<string, DateTimeOffset>();
+    private IReadOnlyDictionary<string, DomainCertificate> _certificates = new Dictionary<string, DomainCertificate>();
 
     private LiveFacts(Dictionary<string, long> imageSizes, Dictionary<string, IReadOnlyList<string>> records, IReadOnlyList<string> unanswered, string resolver)
     {
@@ -20,6 +22,14 @@ public sealed class LiveFacts : ILiveFacts
         Unanswered = unanswered;
         Resolver = resolver;
     }
+
+    /// <summary>These facts and since when Ward has seen each domain point at the manager (the server's observations).</summary>
+    public LiveFacts WithMappedSince(IReadOnlyDictionary<string, DateTimeOffset> mappedSince) =>
+        new(_imageSizes, _records, Unanswered, Resolver) { _mappedSince = mappedSince, _certificates = _certificates };
+
+    /// <summary>These facts and the certificates the load balancer holds for the domains.</summary>
+    public LiveFacts WithCertificates(IReadOnlyDictionary<string, DomainCertificate> certificates) =>
+        new(_imageSizes, _records, Unanswered, Resolver) { _mappedSince = _mappedSince, _certificates = certificates };
 
     /// <summary>What could not be found out (an image no node holds, a domain the resolver did not answer for).</summary>
     public IReadOnlyList<string> Unanswered { get; }
@@ -75,4 +85,8 @@ public sealed class LiveFacts : ILiveFacts
     public long? ImageSize(string image) => _imageSizes.TryGetValue(image, out var size) ? size : null;
 
     public IReadOnlyList<string>? ResolveA(string domain) => _records.GetValueOrDefault(domain);
+
+    public DateTimeOffset? MappedSince(string domain) => _mappedSince.TryGetValue(domain, out var since) ? since : null;
+
+    public DomainCertificate? Certificate(string domain) => _certificates.GetValueOrDefault(domain);
 }

@@ -1,6 +1,7 @@
 using Ward.Engine.Desired;
 using Ward.Engine.Planning;
 using Ward.Engine.Ports;
+using Ward.Model.Catalog;
 using Ward.Model.Reading;
 using Ward.Model.Spec;
 using Ward.Rules;
@@ -43,6 +44,9 @@ public sealed class LoadedEnvironment
     public EnvironmentSpec Spec { get; }
 
     public string Name => Spec.Name;
+
+    /// <summary>The size and tier catalog the file was read with.</summary>
+    public SizeCatalog Catalog => _options.Catalog;
 
     /// <summary>The readiness check as the file's kind asks, with its waivers: the one the readiness gate judges.</summary>
     public CheckResult Check => _check.Value;

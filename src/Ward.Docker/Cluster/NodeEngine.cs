@@ -32,10 +32,8 @@ public static class NodeEngine
             "--containerd-plugins-namespace", $"ward-{node.Name}-plugins",
         ];
 
-        // The engine must outlive this process: start it detached, its output in its own log.
-        var command = $"exec {string.Join(' ', engine.Select(Quote))} >>{Quote(node.LogFile)} 2>&1 </dev/null &";
         var environment = new Dictionary<string, string> { ["DOCKER_SERVICE_PREFER_OFFLINE_IMAGE"] = "1" };
-        var started = await HostCommand.RunAsync("/bin/sh", ["-c", command], cancellationToken, environment);
+        var started = await HostCommand.RunAsync(LaunchShell, ["-c", DetachedLaunch(engine, node.LogFile)], cancellationToken, environment);
         if (!started.Succeeded)
         {
             throw new ClusterException($"could not start the engine of {node.Name}: {started.Error}");
@@ -108,6 +106,20 @@ public static class NodeEngine
 
         return true;
     }
+
+    /// <summary>The shell that runs <see cref="DetachedLaunch"/>.</summary>
+    internal const string LaunchShell = "/bin/bash";
+
+    /// <summary>
+    /// A bash command that starts <paramref name="program"/> in the background, its output appended to
+    /// <paramref name="logFile"/>, and without the files this process was given beyond stdin/out/err: the engine must
+    /// outlive this process, and a caller's lock file or pipe would stay held as long as the engine runs (a `flock`
+    /// around `ward cluster up` would never be released). Bash, not sh: dash cannot name a descriptor above 9 in a
+    /// redirection, and a test host or CI runner hands down higher ones.
+    /// </summary>
+    internal static string DetachedLaunch(IEnumerable<string> program, string logFile) =>
+        "for fd in /proc/$$/fd/*; do fd=${fd##*/}; if [ \"$fd\" -gt 2 ]; then eval \"exec $fd>&-\"; fi; done 2>/dev/null; " +
+        $"exec {string.Join(' ', program.Select(Quote))} >>{Quote(logFile)} 2>&1 </dev/null &";
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -16,7 +16,7 @@ public sealed class Applier(IEngine engine, TimeProvider time)
     public async Task<ApplyResult> ApplyAsync(Plan plan, ApplyOptions options, IApplyObserver observer, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var done = 0;
+        var done = new List<PlanStep>();
         var problems = new List<string>();
         var phases = new (string Name, Func<PlanStep, bool> Selects)[]
         {
@@ -35,30 +35,69 @@ public sealed class Applier(IEngine engine, TimeProvider time)
 
             // Services reference secrets and configs by id: read them once the objects they need exist.
             var references = name == "services" ? await ReferenceIdsAsync(cancellationToken) : null;
-            var errors = await RunPhaseAsync(steps, step => RunStepAsync(step, plan.Environment, references, options, cancellationToken), options, observer, cancellationToken);
-            done += steps.Count - errors.Count;
-            if (errors.Count > 0)
+            var phase = await RunPhaseAsync(steps, step => RunStepAsync(step, plan.Environment, references, options, cancellationToken), options, observer, cancellationToken);
+            done.AddRange(phase.Done);
+            if (phase.Errors.Count > 0)
             {
-                problems.AddRange(errors);
-                return new ApplyResult(ApplyOutcome.Failed, done, problems, [], time.GetElapsedTime(started));
+                return Stopped(plan, done, phase.Errors, time.GetElapsedTime(started));
             }
         }
 
-        var result = await new ConvergenceWatcher(engine, time).WaitAsync(plan.Environment, options with { Timeout = options.Timeout - time.GetElapsedTime(started) }, observer, done, cancellationToken);
+        if (!options.AwaitConvergence)
+        {
+            var (applied, _) = Split(plan, done);
+            return new ApplyResult(ApplyOutcome.Applied, done.Count, [], [], time.GetElapsedTime(started)) { Done = applied };
+        }
+
+        var result = await new ConvergenceWatcher(engine, time).WaitAsync(plan.Environment, options with { Timeout = options.Timeout - time.GetElapsedTime(started) }, observer, done.Count, cancellationToken);
         if (result.Outcome == ApplyOutcome.Converged)
         {
             // Old secret and config versions and pruned networks go only once the services no longer use them.
             var cleanup = plan.Steps.Where(s => s.Change == ChangeKind.Remove && s.Target != StepTarget.Service).ToList();
-            var errors = await RunPhaseAsync(cleanup, step => RemoveIfUnusedAsync(step, cancellationToken), options, observer, cancellationToken);
-            done += cleanup.Count - errors.Count;
-            problems.AddRange(errors);
+            var phase = await RunPhaseAsync(cleanup, step => RemoveIfUnusedAsync(step, cancellationToken), options, observer, cancellationToken);
+            done.AddRange(phase.Done);
+            problems.AddRange(phase.Errors);
         }
 
-        return result with { StepsDone = done, Problems = [.. result.Problems, .. problems], Elapsed = time.GetElapsedTime(started) };
+        var (made, notMade) = Split(plan, done);
+        return result with
+        {
+            StepsDone = done.Count,
+            Problems = [.. result.Problems, .. problems],
+            Elapsed = time.GetElapsedTime(started),
+            Done = made,
+            NotDone = notMade,
+        };
     }
 
-    private static async Task<List<string>> RunPhaseAsync(List<PlanStep> steps, Func<PlanStep, Task> run, ApplyOptions options, IApplyObserver observer, CancellationToken cancellationToken)
+    /// <summary>
+    /// The result of an apply a failed step stopped: the engine's errors, then in words what was done before and what
+    /// was not, so that the user knows what exists now and that the next apply carries on from it.
+    /// </summary>
+    private static ApplyResult Stopped(Plan plan, List<PlanStep> done, List<string> errors, TimeSpan elapsed)
     {
+        var (madeSoFar, notDone) = Split(plan, done);
+        var summary = madeSoFar.Count == 0
+            ? "the apply stopped before it changed anything"
+            : $"the apply stopped after {madeSoFar.Count} of {plan.Steps.Count} changes; done: {string.Join(", ", madeSoFar.Select(ApplyResult.Describe))}";
+        summary += $"; not done: {string.Join(", ", notDone.Select(ApplyResult.Describe))}. Fix the cause and apply again: it carries on from what exists.";
+        return new ApplyResult(ApplyOutcome.Failed, done.Count, [.. errors, summary], [], elapsed) { Done = madeSoFar, NotDone = notDone };
+    }
+
+    /// <summary>The plan's steps in plan order, split into those done and the others.</summary>
+    private static (List<PlanStep> Done, List<PlanStep> NotDone) Split(Plan plan, List<PlanStep> done)
+    {
+        var made = new HashSet<PlanStep>(done, ReferenceEqualityComparer.Instance);
+        return ([.. plan.Steps.Where(made.Contains)], [.. plan.Steps.Where(s => !made.Contains(s))]);
+    }
+
+    /// <summary>
+    /// Runs a phase's steps, several at once. Once one fails, no further step of the phase is started (those running
+    /// finish): an apply that meets a refusal stops rather than carrying on around it.
+    /// </summary>
+    private static async Task<(List<PlanStep> Done, List<string> Errors)> RunPhaseAsync(List<PlanStep> steps, Func<PlanStep, Task> run, ApplyOptions options, IApplyObserver observer, CancellationToken cancellationToken)
+    {
+        var done = new List<PlanStep>();
         var errors = new List<string>();
         using var gate = new SemaphoreSlim(options.Parallelism);
         await Task.WhenAll(steps.Select(async step =>
@@ -66,16 +105,28 @@ public sealed class Applier(IEngine engine, TimeProvider time)
             await gate.WaitAsync(cancellationToken);
             try
             {
+                lock (errors)
+                {
+                    if (errors.Count > 0)
+                    {
+                        return;
+                    }
+                }
+
                 observer.StepStarted(step);
                 await run(step);
+                lock (errors)
+                {
+                    done.Add(step);
+                }
+
                 observer.StepFinished(step, null);
             }
             catch (EngineException e)
             {
-                var message = $"{step.Change.ToString().ToLowerInvariant()} {step.Target.ToString().ToLowerInvariant()} {step.Name}: {e.Message}";
                 lock (errors)
                 {
-                    errors.Add(message);
+                    errors.Add($"{ApplyResult.Describe(step)}: {e.Message}");
                 }
 
                 observer.StepFinished(step, e.Message);
@@ -85,7 +136,7 @@ public sealed class Applier(IEngine engine, TimeProvider time)
                 gate.Release();
             }
         }));
-        return errors;
+        return (done, errors);
     }
 
     private async Task RunStepAsync(PlanStep step, string environment, Dictionary<string, string>? references, ApplyOptions options, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ward.Model.Compose;
 using Ward.Model.Spec;
 
 namespace Ward.Engine.Desired;
@@ -6,7 +7,8 @@ namespace Ward.Engine.Desired;
 /// <summary>
 /// One compose service to the Engine API's ServiceSpec, as docker/cli's stack converter does it: entrypoint to
 /// Command and command to Args, sorted Env, the service name added as a network alias, Privileges, Resources,
-/// Placement and EndpointSpec always present, ports and capabilities sorted, defaults of 0444 for mounted secrets.
+/// Placement and EndpointSpec always present, ports sorted by published port and capabilities by name, defaults of
+/// 0444 for mounted secrets.
 /// </summary>
 internal sealed class ServiceConverter(
     EnvironmentSpec spec,
@@ -43,11 +45,23 @@ internal sealed class ServiceConverter(
         ["RestartPolicy"] = RestartPolicy(service),
         ["Placement"] = Placement(service.Deploy.Placement),
         ["Networks"] = Networks(service),
-        ["LogDriver"] = service.Logging is { Driver: { } driver } logging
-            ? new JsonObject { ["Name"] = driver, ["Options"] = StackConverter.Map(logging.Options) }
-            : null,
+        ["LogDriver"] = LogDriver(service.Logging),
         ["ForceUpdate"] = 0,
     };
+
+    /// <summary>Whenever the file gives logging, as the CLI does: options without a driver are the engine default's.</summary>
+    private static JsonObject? LogDriver(LoggingSpec? logging)
+    {
+        if (logging is null)
+        {
+            return null;
+        }
+
+        var driver = new JsonObject();
+        Set(driver, "Name", logging.Driver);
+        driver["Options"] = StackConverter.Map(logging.Options);
+        return driver;
+    }
 
     private JsonObject ContainerSpec(ServiceSpec service)
     {
@@ -108,13 +122,17 @@ internal sealed class ServiceConverter(
         return container;
     }
 
-    /// <summary>env_file and environment merged (already, by the reader); a name without value takes the deploying shell's value.</summary>
+    /// <summary>
+    /// env_file and environment merged (already, by the reader); a name given twice keeps its last value, as the CLI's
+    /// map does; a name without value takes the deploying shell's value.
+    /// </summary>
     private List<string>? Environment(ServiceSpec service)
     {
-        var entries = service.Environment.Select(pair =>
+        var entries = service.Environment.Keys.Distinct(StringComparer.Ordinal).Select(key =>
         {
-            var value = string.IsNullOrEmpty(pair.Value) ? processEnvironment(pair.Key) ?? pair.Value : pair.Value;
-            return value is null ? pair.Key : $"{pair.Key}={value}";
+            var written = service.Environment[key];
+            var value = string.IsNullOrEmpty(written) ? processEnvironment(key) ?? written : written;
+            return value is null ? key : $"{key}={value}";
         });
         return [.. entries.Order(StringComparer.Ordinal)];
     }
@@ -132,7 +150,7 @@ internal sealed class ServiceConverter(
                 result = StackConverter.VolumeMount(spec.Name, declared, mount.Target, mount.ReadOnly, mount.NoCopy);
                 break;
             case MountType.Bind:
-                result["Source"] = AbsoluteHostPath(mount.Source!);
+                result["Source"] = HostPaths.ResolveBindSource(mount.Source!, environmentDirectory, processEnvironment);
                 result["Target"] = mount.Target;
                 SetTrue(result, "ReadOnly", mount.ReadOnly);
                 if (mount.Propagation is { } propagation)
@@ -156,17 +174,6 @@ internal sealed class ServiceConverter(
         return result;
     }
 
-    private string AbsoluteHostPath(string source)
-    {
-        if (source.StartsWith('~'))
-        {
-            var home = processEnvironment("HOME") ?? "/root";
-            return Path.GetFullPath(home + source[1..]);
-        }
-
-        return Path.GetFullPath(Path.Combine(environmentDirectory, source));
-    }
-
     private static JsonObject? Healthcheck(HealthcheckSpec? check)
     {
         if (check is null)
@@ -174,7 +181,9 @@ internal sealed class ServiceConverter(
             return null;
         }
 
-        if (check.Disabled && (check.Test is null || check.Test is [.., "NONE"]))
+        // As the CLI does: disable: true alone is the bare NONE (with a test as well, the reader has refused the file);
+        // a test of NONE is converted like any other test, its durations and retries included.
+        if (check.Disabled && check.Test is null)
         {
             return new JsonObject { ["Test"] = new JsonArray("NONE") };
         }
@@ -202,10 +211,15 @@ internal sealed class ServiceConverter(
             return null;
         }
 
+        // An undeclared one refuses the file, as docker stack deploy does ("undefined secret").
+        string NameOf(string source) => names.TryGetValue(source, out var name)
+            ? name
+            : throw new DesiredStateException($"undefined {kind.ToLowerInvariant()} \"{source}\": declare it under the top-level {kind.ToLowerInvariant()}s");
+
         return
         [
             .. references
-                .Select(r => (Name: names.TryGetValue(r.Source, out var name) ? name : r.Source, Reference: r))
+                .Select(r => (Name: NameOf(r.Source), Reference: r))
                 .OrderBy(r => r.Name, StringComparer.Ordinal)
                 .ThenBy(r => r.Reference.Target ?? r.Reference.Source, StringComparer.Ordinal)
                 .Select(r => new JsonObject
@@ -261,6 +275,14 @@ internal sealed class ServiceConverter(
             var node = new JsonObject();
             Set(node, "NanoCPUs", reservations.Cpus is { } cpus ? NanoCpus.From(cpus) : null);
             Set(node, "MemoryBytes", reservations.MemoryBytes);
+            if (reservations.GenericResources.Count > 0)
+            {
+                node["GenericResources"] = new JsonArray([.. reservations.GenericResources.Select(r => (JsonNode)new JsonObject
+                {
+                    ["DiscreteResourceSpec"] = new JsonObject { ["Kind"] = r.Kind, ["Value"] = r.Value },
+                })]);
+            }
+
             result["Reservations"] = node;
         }
 
@@ -280,16 +302,15 @@ internal sealed class ServiceConverter(
             return result;
         }
 
-        return service.Restart switch
+        // The reader has refused (CMP-002) a value the CLI cannot read.
+        if (service.Restart is not { } text || !RestartSyntax.TryParse(text, out var condition, out var attempts, out _) || condition == "none")
         {
-            null or "" or "no" => null,
-            "always" or "unless-stopped" => new JsonObject { ["Condition"] = "any" },
-            var text when text.StartsWith("on-failure", StringComparison.Ordinal) =>
-                text.Split(':') is [_, var n] && long.TryParse(n, out var attempts) && attempts > 0
-                    ? new JsonObject { ["Condition"] = "on-failure", ["MaxAttempts"] = attempts }
-                    : new JsonObject { ["Condition"] = "on-failure" },
-            _ => null,
-        };
+            return null;
+        }
+
+        return condition == "on-failure"
+            ? new JsonObject { ["Condition"] = condition, ["MaxAttempts"] = attempts }
+            : new JsonObject { ["Condition"] = condition };
     }
 
     private static JsonObject Placement(PlacementSpec placement)
@@ -356,7 +377,9 @@ internal sealed class ServiceConverter(
         if (service.Ports.Count > 0)
         {
             result["Ports"] = new JsonArray([.. service.Ports
-                .OrderBy(p => p.Published ?? 0).ThenBy(p => p.Target).ThenBy(p => p.Protocol, StringComparer.Ordinal).ThenBy(p => p.Mode, StringComparer.Ordinal)
+                // By published port only, keeping the file's order among equal ones (a stable sort), as the CLI's
+                // sort.Slice does on a short list; it is unstable beyond 12 ports, where either order is the CLI's.
+                .OrderBy(p => p.Published ?? 0)
                 .Select(p =>
                 {
                     var port = new JsonObject { ["Protocol"] = p.Protocol, ["TargetPort"] = p.Target };

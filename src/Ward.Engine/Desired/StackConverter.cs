@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Ward.Engine.Ports;
+using Ward.Model.Compose;
 using Ward.Model.Spec;
 
 namespace Ward.Engine.Desired;
@@ -34,6 +35,7 @@ public sealed class StackConverter(
 
     public IReadOnlyList<DesiredObject> Convert(EnvironmentSpec spec)
     {
+        RequireValidImages(spec);
         var objects = new List<DesiredObject>();
         var ns = spec.Name;
         objects.AddRange(Networks(spec));
@@ -52,6 +54,23 @@ public sealed class StackConverter(
         var services = new ServiceConverter(spec, environmentDirectory, processEnvironment, secretNames, configNames);
         objects.AddRange(spec.Services.Select(s => new DesiredObject(ObjectKind.Service, StackNames.Scoped(ns, s.Name), services.Convert(s))));
         return objects;
+    }
+
+    /// <summary>
+    /// Like docker stack deploy, refuses the whole file before anything is created when an image reference is invalid
+    /// (an unset variable, no image, an empty tag...), naming every such service at once.
+    /// </summary>
+    private static void RequireValidImages(EnvironmentSpec spec)
+    {
+        var problems = spec.Services
+            .Select(s => (s.Name, Problem: ImageReferences.CliProblem(s.Image)))
+            .Where(s => s.Problem is not null)
+            .Select(s => $"invalid image reference for service {s.Name}: {s.Problem}")
+            .ToList();
+        if (problems.Count > 0)
+        {
+            throw new DesiredStateException(string.Join("; ", problems));
+        }
     }
 
     /// <summary>The networks services use: those declared (not external) and the implicit default network.</summary>

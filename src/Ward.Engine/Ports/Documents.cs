@@ -53,7 +53,18 @@ public sealed record ObservedNode
 
     public double Cpus { get; init; }
 
+    /// <summary>The CPUs the engine reports, exactly as the scheduler counts them.</summary>
+    public long NanoCpus { get; init; }
+
     public long MemoryBytes { get; init; }
+
+    /// <summary>The engine's OS and architecture (node.platform.* constraints).</summary>
+    public string? Os { get; init; }
+
+    public string? Architecture { get; init; }
+
+    /// <summary>The engine's own labels (engine.labels.* constraints).</summary>
+    public IReadOnlyDictionary<string, string> EngineLabels { get; init; } = new Dictionary<string, string>();
 
     public string? EngineVersion { get; init; }
 

@@ -7,8 +7,8 @@ namespace Ward.Model.Compose;
 /// <summary>
 /// Reads a port in short syntax with the grammar of Docker's nat.ParsePortSpec:
 /// <c>[[ip:]published:]target[/protocol]</c>, split on ':' from the right. Published and target may be ranges of
-/// equal length, or a published range for a single target. An IPv6 address goes in brackets. Short-syntax ports
-/// publish in ingress mode, as with the CLI; a host IP is accepted but Swarm ignores it.
+/// equal length, or a published range for a single target (each of its ports to the target). An IPv6 address goes in
+/// brackets. Short-syntax ports publish in ingress mode, as with the CLI; a host IP is accepted but Swarm ignores it.
 /// </summary>
 public static class PortSyntax
 {
@@ -79,8 +79,12 @@ public static class PortSyntax
 
         if (targetFrom == targetTo)
         {
-            // A published range for one target: Swarm publishes the first port of the range.
-            ports.Add(new PortSpec { Target = targetFrom, Published = publishedFrom, Protocol = protocol, HostIp = hostIp });
+            // A published range for one target: every port of the range is published to it, as the CLI does.
+            for (var port = publishedFrom; port <= publishedTo; port++)
+            {
+                ports.Add(new PortSpec { Target = targetFrom, Published = port, Protocol = protocol, HostIp = hostIp });
+            }
+
             return true;
         }
 

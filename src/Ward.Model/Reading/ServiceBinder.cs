@@ -12,7 +12,25 @@ namespace Ward.Model.Reading;
 /// </summary>
 internal sealed class ServiceBinder(DiagnosticBag diagnostics)
 {
-    public ServiceSpec Bind(string name, YNode node, ModelPath path) => new()
+    public ServiceSpec Bind(string name, YNode node, ModelPath path)
+    {
+        var service = Read(name, node, path);
+        CheckRestart(service, node.Get("restart"), path);
+        CheckHealthcheck(node.Get("healthcheck"), path);
+        return service;
+    }
+
+    /// <summary>docker stack deploy refuses a healthcheck that is disabled and has a test (even NONE).</summary>
+    private void CheckHealthcheck(YNode? node, ModelPath path)
+    {
+        var test = node.Get("test");
+        if (node.Get("disable").Bool() == true && test is not (null or YScalar { IsNull: true } or YSequence { Items.Count: 0 }))
+        {
+            diagnostics.DeployBlocker(path.Child("healthcheck").ToString(), "test and disable can't be set at the same time; remove test, or disable: true", test.Location);
+        }
+    }
+
+    private ServiceSpec Read(string name, YNode node, ModelPath path) => new()
     {
         Name = name,
         Image = node.Get("image").Text(),
@@ -50,6 +68,18 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
         Restart = node.Get("restart").Text(),
         IgnoredKeys = IgnoredKeys(node),
     };
+
+    /// <summary>
+    /// docker stack deploy turns <c>restart:</c> into the restart policy when deploy.restart_policy is absent, and
+    /// refuses the file when it cannot read it (after creating the networks); Ward refuses it before anything.
+    /// </summary>
+    private void CheckRestart(ServiceSpec service, YNode? node, ModelPath path)
+    {
+        if (service.Deploy.RestartPolicy is null && service.Restart is { } text && !RestartSyntax.TryParse(text, out _, out _, out var error))
+        {
+            diagnostics.DeployBlocker(path.Child("restart").ToString(), $"{error}; use no, always, unless-stopped or on-failure[:attempts] (or deploy.restart_policy)", node?.Location);
+        }
+    }
 
     /// <summary>The service's keys that docker stack deploy ignores (a loop: asked of every service, and rarely not empty).</summary>
     private static ValueList<string> IgnoredKeys(YNode node)
@@ -189,6 +219,15 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             return null;
         }
 
+        foreach (var (key, owner) in new[] { ("bind", MountType.Bind), ("volume", MountType.Volume), ("tmpfs", MountType.Tmpfs) })
+        {
+            if (type != owner && item.Get(key) is YMapping options)
+            {
+                // docker stack deploy refuses them: "bind options are incompatible with type volume".
+                diagnostics.DeployBlocker(path.Child(key).ToString(), $"{key} options are incompatible with type {typeText}", options.Location);
+            }
+        }
+
         var source = item.Get("source").Text();
         if (type == MountType.Bind && string.IsNullOrEmpty(source))
         {
@@ -271,9 +310,17 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
         var resources = node.Get("resources");
         var restart = node.Get("restart_policy");
         var mode = node.Get("mode").Text();
-        if (mode is not (null or "replicated" or "global"))
+        if (mode is "replicated-job" or "global-job")
+        {
+            diagnostics.DeployBlocker(path.Resolve().Child("mode").ToString(), $"Ward does not deploy jobs ('{mode}'), which docker stack deploy runs to completion; use replicated or global", node.Get("mode")!.Location);
+        }
+        else if (mode is not (null or "replicated" or "global"))
         {
             diagnostics.DeployBlocker(path.Resolve().Child("mode").ToString(), $"'{mode}' is not a service mode; use replicated or global", node.Get("mode")!.Location);
+        }
+        else if (mode == "global" && node.Get("replicas") is YScalar { IsNull: false } replicas)
+        {
+            diagnostics.DeployBlocker(path.Resolve().Child("replicas").ToString(), "replicas can only be used with replicated mode; a global service runs one task per eligible node", replicas.Location);
         }
 
         return new DeploySpec
@@ -346,7 +393,17 @@ internal sealed class ServiceBinder(DiagnosticBag diagnostics)
             }
         }
 
-        return new ResourceValues { Cpus = cpus, MemoryBytes = memory, Pids = node.Get("pids").Long() };
+        return new ResourceValues
+        {
+            Cpus = cpus,
+            MemoryBytes = memory,
+            Pids = node.Get("pids").Long(),
+            GenericResources = node.Get("generic_resources").Items()
+                .Select(r => r.Get("discrete_resource_spec"))
+                .Where(d => d.Get("kind").Text() is not null)
+                .Select(d => new GenericResource(d.Get("kind").Text()!, d.Get("value").Double() is { } value ? (long)value : 0))
+                .ToValueList(),
+        };
     }
 
     private static UpdateConfigSpec? UpdateConfig(YNode? node) => node is YMapping

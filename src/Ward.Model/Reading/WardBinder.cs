@@ -83,7 +83,12 @@ internal sealed class WardBinder(DiagnosticBag diagnostics, SizeCatalog catalog)
             var service = item.Get("service").Text();
             CheckService(service, services, path.Child("service"), item.Get("service"));
             var name = item.Get("name").Text() ?? "";
-            CheckHostName(name, path.Child("name"), item.Get("name"), names);
+            if (item.Get("name") is { } nameNode)
+            {
+                // A domain without a name is reported by the schema ('name' is required).
+                CheckHostName(name, path.Child("name"), nameNode, names);
+            }
+
             var redirects = item.Get("redirects").Strings();
             var redirectItems = item.Get("redirects").Items();
             for (var r = 0; r < redirects.Count; r++)

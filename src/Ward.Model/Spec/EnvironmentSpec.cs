@@ -51,4 +51,33 @@ public sealed record EnvironmentSpec
     public bool HasWardSection { get; init; }
 
     public ServiceSpec? FindService(string name) => Services.FirstOrDefault(s => s.Name == name);
+
+    /// <summary>Named volumes the service mounts that live on one node (the local driver, the default).</summary>
+    public List<MountSpec> NodeLocalVolumesOf(ServiceSpec service)
+    {
+        // Loops, not LINQ: several rules ask this of every service.
+        var local = new List<MountSpec>();
+        foreach (var mount in service.Volumes)
+        {
+            if (mount.Type == MountType.Volume && mount.Source is not null && (DeclaredVolume(mount.Source) is not { } declared || declared.IsNodeLocal))
+            {
+                local.Add(mount);
+            }
+        }
+
+        return local;
+    }
+
+    private VolumeSpec? DeclaredVolume(string volume)
+    {
+        foreach (var declared in Volumes)
+        {
+            if (declared.Key == volume)
+            {
+                return declared;
+            }
+        }
+
+        return null;
+    }
 }

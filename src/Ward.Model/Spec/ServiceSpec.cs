@@ -142,7 +142,13 @@ public sealed record ResourceValues
     public long? MemoryBytes { get; init; }
 
     public long? Pids { get; init; }
+
+    /// <summary>Reservations only: generic resources (discrete_resource_spec), such as GPUs, in file order.</summary>
+    public ValueList<GenericResource> GenericResources { get; init; } = ValueList<GenericResource>.Empty;
 }
+
+/// <summary>A discrete generic resource a task reserves, e.g. kind gpu, value 2.</summary>
+public sealed record GenericResource(string Kind, long Value);
 
 public sealed record RestartPolicySpec
 {

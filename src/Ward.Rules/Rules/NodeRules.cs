@@ -1,6 +1,7 @@
 using Ward.Model.Catalog;
 using Ward.Model.Diagnostics;
-using Ward.Model.Placement;
+using Ward.Model.Placement.Capacity;
+using Ward.Model.Placement.Simulation;
 using Ward.Model.Spec;
 
 namespace Ward.Rules.Rules;
@@ -204,153 +205,119 @@ public sealed class ManagerAddressRule : Rule
         .Select(m => Report(NodePaths.Of(context, m), $"manager {m.Name} has no static address", subject: $"node {m.Name}"));
 }
 
-/// <summary>NODE-007: the cluster still holds every task after losing any one worker.</summary>
+/// <summary>NODE-007: every service still fits, and the database stays put, when any one worker is lost.</summary>
 public sealed class FailoverCapacityRule : Rule
 {
-    // Checking every union of constraint groups is exact (Hall's condition) but exponential; past this many groups,
-    // each group and their total are checked, which still catches any shortfall of a single group or of the whole.
-    private const int MaxGroupsForExactCheck = 12;
-
     public override RuleDescriptor Descriptor { get; } = new()
     {
         Id = "NODE-007",
         Title = "Capacity to lose a worker",
         Severity = Severity.Warning,
-        Why = "Tasks evicted from a failed node must fit on the others, or they stay Pending until it returns. Ward removes each worker in turn and checks that the remaining nodes each service may use still hold the CPU and memory its replicas reserve.",
-        Fix = "Add a worker, use larger sizes, or lower the reservations (deploy.resources.reservations) so the tasks of any one failed worker fit on the rest.",
-        Source = "Docker services (\"the service remains in a pending state until an appropriate node is available\"); Docker admin guide \"Add worker nodes for load balancing\".",
+        Why = "When a worker fails, Swarm moves its tasks to the other nodes; a task that finds no room stays Pending until the worker returns, and a service that loses its last task is down. Ward places the file's services as Swarm's scheduler would, loses each active worker in turn, and checks that every task that must move finds a node, and that the database stays on its labelled node. A service kept to one task per node (max_replicas_per_node, a host-mode port) may run fewer tasks while the worker is gone, as long as it keeps one; a stateful service pinned to the lost worker waits for it by design.",
+        Fix = "Add a worker (the finding names the smallest that is enough), use larger sizes, or lower the reservations (deploy.resources.reservations) so that the tasks of any one failed worker fit on the rest. `ward plan --capacity FILE --without NODE` shows where every task lands then.",
+        Source = "Docker services (\"the service remains in a pending state until an appropriate node is available\"); Docker admin guide \"Add worker nodes for load balancing\"; SwarmKit's scheduler (manager/scheduler), simulated as docs/reference/placement.md describes.",
     };
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        var nodes = context.Spec.Nodes.Where(n => n.Availability == NodeAvailability.Active).ToList();
-        var workers = nodes.Where(n => n.Role == NodeRole.Worker).ToList();
-        // Node sets are bit masks of 64 nodes; larger clusters are beyond the teams Ward serves and are not checked.
-        if (workers.Count < 2 || nodes.Count > 64 || !context.Spec.Services.Any(s => s.Deploy.Resources.Reservations is not null) || nodes.Any(n => context.Catalog.FindSize(n.Size) is null))
+        var workers = context.Workers.Where(w => w.Availability == NodeAvailability.Active).ToList();
+        if (workers.Count < 2 || context.PlacedScheduler() is not { } scheduler)
         {
             yield break;
         }
 
-        var groups = DemandGroups(context, nodes);
-        foreach (var lost in workers.OrderByDescending(w => context.Catalog.FindSize(w.Size)!.Rank))
+        // The cluster's services are the file's, in file order: the i-th of the placement is the i-th of the file.
+        var before = context.Placement!;
+        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < before.Services.Count; i++)
         {
-            var lostIndex = nodes.IndexOf(lost);
-            if (Shortfall(context, nodes, groups, lostIndex) is { } shortfall)
+            indexOf[before.Services[i].Name] = i;
+        }
+
+        var stateful = new bool?[before.Services.Count];
+
+        // The largest worker first: its loss moves the most.
+        foreach (var worker in workers.OrderByDescending(w => context.Catalog.FindSize(w.Size)?.Rank ?? 0))
+        {
+            // Only the services with tasks on the lost worker can change.
+            var affected = before.Node(worker.Name)!.Tasks.Select(t => indexOf[t.Service]).ToList();
+            var mark = scheduler.Checkpoint();
+            scheduler.Lose(worker.Name);
+            var problems = new List<Problem>();
+            foreach (var i in affected)
             {
+                // Cheap counts first: most services simply moved their task to another node.
+                var was = before.Services[i];
+                var isStateful = stateful[i] ??= ServiceFacts.IsStateful(context.Spec.Services[i], context.Spec);
+                if ((scheduler.PendingOf(i) > was.Pending || isStateful) && ProblemOf(context, scheduler, worker, was, scheduler.ResultOf(i), isStateful, context.Spec.Services[i]) is { } problem)
+                {
+                    problems.Add(problem);
+                }
+            }
+
+            if (problems.Count > 0)
+            {
+                var fix = FixFinder.Find(scheduler, context.Catalog, [.. problems.Select(p => p.Service)]);
+                scheduler.Rollback(mark);
+                var remedy = fix is null ? "" : $"; {fix.Advice}";
                 yield return Report(
                     Paths.Ward("nodes"),
-                    $"if worker {lost.Name} fails, the other nodes cannot hold what {shortfall.Services} reserve: {shortfall.Detail}",
+                    $"if worker {NodePaths.Describe(context, worker)} is lost, {string.Join("; ", problems.Select(p => p.Text))}{remedy}",
                     subject: "cluster",
-                    value: $"losing {lost.Name}");
+                    value: $"losing {worker.Name}");
                 yield break;
             }
+
+            scheduler.Rollback(mark);
         }
     }
 
-    // Memory is summed in doubles: replicas × a reservation of petabytes, summed over services, overflows a long.
-    private sealed class Group(ulong eligible)
+    private sealed record Problem(string Service, string Text);
+
+    private static Problem? ProblemOf(RuleContext context, Scheduler scheduler, NodeSpec lost, ServicePlacement was, ServicePlacement after, bool stateful, ServiceSpec service)
     {
-        public ulong Eligible { get; } = eligible;
-
-        public double Cpu { get; set; }
-
-        public double Memory { get; set; }
-
-        public List<string> Services { get; } = [];
-    }
-
-    /// <summary>Replicated services grouped by the nodes they may use, with the CPU and memory their replicas reserve.</summary>
-    private static List<Group> DemandGroups(RuleContext context, List<NodeSpec> nodes)
-    {
-        var groups = new Dictionary<ulong, Group>();
-
-        // Thousands of services share a handful of constraint sets: each set's nodes are worked out once.
-        var masks = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        foreach (var service in context.Spec.Services)
+        if (after.Pending <= was.Pending)
         {
-            if (service.Deploy.Mode != ServiceMode.Replicated || service.Deploy.Resources.Reservations is not { } reservation)
-            {
-                continue;
-            }
-
-            var key = string.Join('\n', service.Deploy.Placement.Constraints);
-            if (!masks.TryGetValue(key, out var eligible))
-            {
-                eligible = EligibleMask(context.ConstraintsOf(service), nodes);
-                masks[key] = eligible;
-            }
-
-            if (!groups.TryGetValue(eligible, out var group))
-            {
-                group = new Group(eligible);
-                groups[eligible] = group;
-            }
-
-            var replicas = service.Deploy.EffectiveReplicas;
-            group.Cpu += replicas * (reservation.Cpus ?? 0);
-            group.Memory += (double)replicas * (reservation.MemoryBytes ?? 0);
-            group.Services.Add(service.Name);
+            // A stateful service that moved left its data behind on the lost node.
+            return stateful && was.On(lost.Name) > 0 && after.Placed > 0
+                ? new Problem(after.Name, $"stateful service {after.Name} would restart on {string.Join(", ", after.ByNode.Select(n => n.Node))}, away from its data on {lost.Name}")
+                : null;
         }
 
-        return [.. groups.Values];
+        // Pinned to the lost worker alone: it waits for it by design (PLC-002, PLC-003).
+        if (stateful && context.EligibleNodes(service) is { Count: > 0 } eligible && eligible.All(n => n.Name == lost.Name))
+        {
+            return null;
+        }
+
+        if (after.Placed > 0 && OnlyItsSpreadLimitHoldsItBack(scheduler, after))
+        {
+            return null;
+        }
+
+        var waiting = after.Pending - was.Pending;
+        return new Problem(after.Name, after.Placed == 0
+            ? $"{after.Name} has no task left, {waiting} of {after.Desired} stay pending [{after.Reason}]"
+            : $"{after.Name}: {waiting} of {after.Desired} tasks stay pending [{after.Reason}]");
     }
 
-    /// <summary>Bit i is set when node i satisfies the constraints (those the file cannot decide count as satisfied).</summary>
-    private static ulong EligibleMask(IReadOnlyList<Constraint> constraints, List<NodeSpec> nodes)
+    /// <summary>Whether the service's tasks would all find a node if it allowed any number per node (no max, no host port).</summary>
+    private static bool OnlyItsSpreadLimitHoldsItBack(Scheduler scheduler, ServicePlacement service)
     {
-        ulong eligible = 0;
-        for (var i = 0; i < nodes.Count && i < 64; i++)
+        if (service.Service.MaxReplicasPerNode == 0 && service.Service.HostPorts.Count == 0)
         {
-            if (Eligibility.Satisfies(nodes[i], constraints))
-            {
-                eligible |= 1UL << i;
-            }
+            return false;
         }
 
-        return eligible;
-    }
-
-    private static (string Services, string Detail)? Shortfall(RuleContext context, List<NodeSpec> nodes, List<Group> groups, int lostIndex)
-    {
-        var lostBit = 1UL << lostIndex;
-
-        // A group that may only use the lost node waits for it by design (a pinned stateful service: PLC-002/003).
-        var movable = groups.Where(g => (g.Eligible & ~lostBit) != 0).ToList();
-        IEnumerable<List<Group>> unions = movable.Count <= MaxGroupsForExactCheck
-            ? Enumerable.Range(1, (1 << movable.Count) - 1).Select(mask => movable.Where((_, i) => (mask & (1 << i)) != 0).ToList())
-            : [.. movable.Select(g => new List<Group> { g }), movable];
-        foreach (var union in unions)
+        var mark = scheduler.Checkpoint();
+        try
         {
-            var eligible = union.Aggregate(0UL, (bits, g) => bits | g.Eligible) & ~lostBit;
-            var (cpu, memory) = Capacity(context, nodes, eligible);
-            var wantCpu = union.Sum(g => g.Cpu);
-            var wantMemory = union.Sum(g => g.Memory);
-            if (wantCpu > cpu + 1e-9 || wantMemory > memory)
-            {
-                var names = union.SelectMany(g => g.Services).ToList();
-                var services = names.Count <= 3 ? string.Join(", ", names) : $"{names.Count} services ({string.Join(", ", names.Take(3))}, ...)";
-                var detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{wantCpu:0.##} CPU and {Model.Compose.ByteSize.Format(wantMemory >= long.MaxValue ? long.MaxValue : (long)wantMemory)} reserved, {cpu:0.##} CPU and {Model.Compose.ByteSize.Format(memory)} left");
-                return (services, detail);
-            }
+            scheduler.Change(service.Name, service.Service with { MaxReplicasPerNode = 0, HostPorts = [] });
+            return scheduler.PendingOf(service.Name) == 0;
         }
-
-        return null;
-    }
-
-    private static (double Cpu, long Memory) Capacity(RuleContext context, List<NodeSpec> nodes, ulong eligible)
-    {
-        double cpu = 0;
-        long memory = 0;
-        for (var i = 0; i < nodes.Count && i < 64; i++)
+        finally
         {
-            if ((eligible & (1UL << i)) != 0)
-            {
-                var size = context.Catalog.FindSize(nodes[i].Size)!;
-                cpu += size.Vcpu;
-                memory += size.MemoryBytes;
-            }
+            scheduler.Rollback(mark);
         }
-
-        return (cpu, memory);
     }
 }

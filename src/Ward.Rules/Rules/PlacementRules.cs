@@ -2,6 +2,8 @@ using System.Globalization;
 using Ward.Model.Compose;
 using Ward.Model.Diagnostics;
 using Ward.Model.Placement;
+using Ward.Model.Placement.Capacity;
+using Ward.Model.Placement.Simulation;
 using Ward.Model.Spec;
 
 namespace Ward.Rules.Rules;
@@ -147,7 +149,12 @@ public sealed class ConstraintSyntaxRule : Rule
             var valid = true;
             for (var i = 0; i < constraints.Count; i++)
             {
-                if (!Constraint.TryParse(constraints[i], out _, out var error))
+                if (EngineLimits.ConstraintProblem(constraints[i]) is not null)
+                {
+                    // ENG-008 reports what the engine refuses outright; this rule what it accepts and never satisfies.
+                    valid = false;
+                }
+                else if (!Constraint.TryParse(constraints[i], out _, out var error))
                 {
                     valid = false;
                     yield return Report(PathOf(service, "deploy", "placement", "constraints") + $"[{i}]", $"service {service.Name}: {error}", subject: $"service {service.Name}", value: constraints[i]);
@@ -334,5 +341,74 @@ public sealed class ReservationFitRule : Rule
         }
 
         return sizes.Count == 0 ? null : sizes;
+    }
+}
+
+/// <summary>PLC-008: every task finds a node when the file is applied.</summary>
+public sealed class PendingAtApplyRule : Rule
+{
+    public override RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "PLC-008",
+        Title = "Every task finds a node at apply time",
+        Severity = Severity.Error,
+        Why = "A task no node can take stays Pending: the apply creates the services, waits, and fails when Swarm gives up placing the task. Ward places the file's services on its nodes as Swarm's scheduler would, with reservations adding up over services and host-mode ports and max_replicas_per_node counted per node, and reports what would not fit before anything is created. (A service that fits nowhere even alone is reported by PLC-003, PLC-004, PLC-006 or PLC-007 instead.)",
+        Fix = "Add a worker or use larger sizes (the finding names the smallest change that is enough), lower the reservations, or relax the constraint or limit it names. `ward plan --capacity FILE` shows where every task lands.",
+        Source = "Docker services (\"the service remains in a pending state until an appropriate node is available\"); SwarmKit's scheduler (manager/scheduler), simulated as docs/reference/placement.md describes.",
+    };
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        if (context.Placement is not { } placement)
+        {
+            yield break;
+        }
+
+        Scheduler? scheduler = null;
+        foreach (var placed in placement.Services.Where(s => s.Pending > 0))
+        {
+            var service = context.Spec.FindService(placed.Name)!;
+            if (placed.Pending <= ReportedByOtherRules(context, service))
+            {
+                continue;
+            }
+
+            scheduler ??= context.PlacedScheduler()!;
+            var fix = FixFinder.Find(scheduler, context.Catalog, [placed.Name]);
+            var remedy = fix is null ? "" : $"; {fix.Advice}";
+            yield return Report(
+                PathOf(service, "deploy"),
+                $"service {service.Name}: {placed.Pending} of {placed.Desired} tasks would stay pending at apply time: {placed.Reason}{remedy}",
+                subject: $"service {service.Name}",
+                value: $"{placed.Pending} pending");
+        }
+    }
+
+    /// <summary>How many of the service's tasks a rule about the service alone already reports as unplaceable.</summary>
+    private static int ReportedByOtherRules(RuleContext context, ServiceSpec service)
+    {
+        var eligible = context.EligibleNodes(service);
+        var replicas = service.Deploy.Mode == ServiceMode.Global ? eligible.Count : service.Deploy.EffectiveReplicas;
+        if (eligible.Count == 0 || !ReservationFitsSomewhere(context, service, eligible))
+        {
+            // PLC-003 or PLC-004 (no node at all), PLC-007 (no node large enough).
+            return int.MaxValue;
+        }
+
+        var perNode = service.Deploy.Placement.MaxReplicasPerNode is { } max and > 0 ? max : int.MaxValue;
+        if (service.Ports.Any(p => p.Mode == "host" && p.Published is not null))
+        {
+            perNode = Math.Min(perNode, 1);
+        }
+
+        // PLC-006: more replicas than the eligible nodes hold one per node (or max per node).
+        return service.Deploy.Mode == ServiceMode.Replicated && perNode != int.MaxValue ? (int)Math.Max(0, replicas - ((long)eligible.Count * perNode)) : 0;
+    }
+
+    private static bool ReservationFitsSomewhere(RuleContext context, ServiceSpec service, IReadOnlyList<NodeSpec> eligible)
+    {
+        var reservation = service.Deploy.Resources.Reservations;
+        return eligible.Any(n => context.Catalog.FindSize(n.Size) is { } size &&
+                                 (reservation?.Cpus ?? 0) <= size.Vcpu && (reservation?.MemoryBytes ?? 0) <= size.MemoryBytes);
     }
 }

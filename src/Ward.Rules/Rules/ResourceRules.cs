@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ward.Model.Compose;
 using Ward.Model.Diagnostics;
 
@@ -95,4 +96,45 @@ public sealed class PidsLimitRule : Rule
     public override IEnumerable<Finding> Evaluate(RuleContext context) => context.Spec.Services
         .Where(s => s.Deploy.Resources.Limits?.Pids is not > 0)
         .Select(s => Report(PathOf(s, "deploy", "resources", "limits", "pids"), $"service {s.Name} has no process limit", subject: $"service {s.Name}"));
+}
+
+/// <summary>RES-005: the tasks Swarm would put on a node leave it some of its CPU and memory.</summary>
+public sealed class NodeOvercommitRule : Rule
+{
+    public override RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "RES-005",
+        Title = "Reservations do not overcommit a node",
+        Severity = Severity.Warning,
+        Why = "Swarm lets tasks reserve a node's CPU and memory up to what its engine reports, but the catalog's sizes are the machine's nominal ones: the kernel, the engine and, on a manager, Raft keep part of them. A node whose tasks reserve nearly all of it is overcommitted in fact: on the real machine the last tasks stay Pending, or starve the node when they use what they reserved. Ward places the file's services as Swarm's scheduler would and sums what lands on each node.",
+        Fix = "Spread the load over more or larger workers, or lower the reservations, so that each node keeps some of its CPU and memory unreserved (10% by default). `ward plan --capacity FILE` shows each node's reservations against its size.",
+        Source = "Docker \"Resource constraints\" (reservations are soft limits the scheduler honours); Azure VM sizes (the memory a guest OS reports is below the nominal size); SwarmKit's scheduler, simulated as docs/reference/placement.md describes.",
+    };
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        if (context.Placement is not { } placement)
+        {
+            yield break;
+        }
+
+        var limit = 1 - (context.Options.NodeHeadroomPercent / 100.0);
+        for (var i = 0; i < placement.Nodes.Count; i++)
+        {
+            var node = placement.Nodes[i];
+            if (node.CpuShare <= limit && node.MemoryShare <= limit)
+            {
+                continue;
+            }
+
+            var spec = context.Spec.Nodes[i];
+            var cpu = string.Create(CultureInfo.InvariantCulture, $"{node.ReservedNanoCpus / 1e9:0.##} of {node.Node.NanoCpus / 1e9:0.##} CPU ({node.CpuShare * 100:0}%)");
+            var memory = string.Create(CultureInfo.InvariantCulture, $"{ByteSize.Format(node.ReservedMemoryBytes)} of {ByteSize.Format(node.Node.MemoryBytes)} memory ({node.MemoryShare * 100:0}%)");
+            yield return Report(
+                NodePaths.Of(context, spec),
+                $"{(node.Node.IsManager ? "manager" : "worker")} {NodePaths.Describe(context, spec)}: its tasks ({string.Join(", ", node.Tasks.Select(t => t.Count == 1 ? t.Service : $"{t.Service} x{t.Count}"))}) reserve {cpu} and {memory}; keep at least {context.Options.NodeHeadroomPercent}% of each unreserved",
+                subject: $"node {spec.Name}",
+                value: string.Create(CultureInfo.InvariantCulture, $"{Math.Max(node.CpuShare, node.MemoryShare) * 100:0}% reserved"));
+        }
+    }
 }

@@ -68,16 +68,16 @@ public sealed class PlaintextSecretRule : Rule
     }
 }
 
-/// <summary>SEC-002: secrets and configs are declared, external in production, and used.</summary>
+/// <summary>SEC-002: secrets and configs are external in production, and used.</summary>
 public sealed class SecretDeclarationRule : Rule
 {
     public override RuleDescriptor Descriptor { get; } = new()
     {
         Id = "SEC-002",
-        Title = "Secrets and configs are declared and managed",
-        Severity = Severity.Error,
-        Why = "A reference to an undeclared secret or config fails the deploy (error). In production a `file:` source means the secret lives on a workstation or in the repository (warning). A declared but unused one is clutter (information).",
-        Fix = "Declare every secret and config a service uses under the top-level `secrets:` / `configs:`. In production create secrets once (`ward secret set` or `docker secret create`) and declare them `external: true`.",
+        Title = "Secrets and configs are managed and used",
+        Severity = Severity.Warning,
+        Why = "In production a `file:` source means the secret lives on a workstation or in the repository (warning). A declared but unused one is clutter (information). (A reference to an undeclared secret or config is CMP-002's: the deploy is refused.)",
+        Fix = "In production create secrets once (`ward secret set` or `docker secret create`) and declare them `external: true`; remove secrets and configs no service uses.",
         Source = "Docker secrets \"Defining and using secrets in compose files\"; Docker configs.",
     };
 
@@ -105,11 +105,8 @@ public sealed class SecretDeclarationRule : Rule
             var list = references(service);
             for (var i = 0; i < list.Count; i++)
             {
+                // An undeclared one is CMP-002's: docker stack deploy refuses the file.
                 used.Add(list[i].Source);
-                if (!keys.Contains(list[i].Source))
-                {
-                    yield return Report(PathOf(service, section) + $"[{i}]", $"service {service.Name} uses the {kind} '{list[i].Source}', which the top-level {section} do not declare", subject: $"service {service.Name}", value: list[i].Source);
-                }
             }
         }
 
@@ -191,29 +188,28 @@ public sealed partial class ConfigBindMountRule : Rule
     private static partial Regex ConfigFile();
 }
 
-/// <summary>SEC-005: secrets and configs fit Swarm's 500 KB limit.</summary>
+/// <summary>SEC-005: secrets and configs fit the engine's size limits (500 KiB and 1000 KiB).</summary>
 public sealed class SecretSizeRule : Rule
 {
-    /// <summary>Swarm refuses secrets and configs larger than this.</summary>
-    public const long MaxBytes = 500 * 1024;
-
     public override RuleDescriptor Descriptor { get; } = new()
     {
         Id = "SEC-005",
-        Title = "Secrets and configs are at most 500 KB",
+        Title = "Secrets are under 500 KiB, configs under 1000 KiB",
         Severity = Severity.Error,
-        Why = "Swarm refuses a secret or config larger than 500 KB, and the deploy fails.",
+        BlocksDeploy = true,
+        Why = "The engine refuses a secret of 500 KiB (512,000 bytes) or more and a config of 1000 KiB (1,024,000 bytes) or more, and the deploy fails part-way.",
         Fix = "Keep secrets and configs small; ship large files in the image or on a volume.",
-        Source = "Docker secrets (\"up to 500 kb in size\"); Docker configs.",
+        Source = "Docker secrets (\"up to 500 kb in size\"); swarmkit MaxSecretSize and MaxConfigSize (\"data must be larger than 0 and less than 512000 bytes\"), probed on the engine 20.10.",
     };
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        foreach (var (section, item) in context.Spec.Secrets.Select(s => ("secrets", (FileObjectSpec)s)).Concat(context.Spec.Configs.Select(c => ("configs", (FileObjectSpec)c))))
+        foreach (var (section, item, limit) in context.Spec.Secrets.Select(s => ("secrets", (FileObjectSpec)s, EngineLimits.SecretSizeLimit))
+                     .Concat(context.Spec.Configs.Select(c => ("configs", (FileObjectSpec)c, EngineLimits.ConfigSizeLimit))))
         {
-            if (item.File is not null && context.Files?.Size(item.File) is { } size && size > MaxBytes)
+            if (!item.External && item.File is not null && context.Files?.Size(item.File) is { } size && size >= limit)
             {
-                yield return Report(Paths.Under(section, item.Key, "file"), $"{section.TrimEnd('s')} {item.Key} ({item.File}) is {size / 1024} KB; Swarm allows 500 KB", subject: $"{section.TrimEnd('s')} {item.Key}", value: $"{size} bytes");
+                yield return Report(Paths.Under(section, item.Key, "file"), $"{section.TrimEnd('s')} {item.Key} ({item.File}) is {size} bytes; the engine takes less than {limit} ({limit / 1024} KiB)", subject: $"{section.TrimEnd('s')} {item.Key}", value: $"{size} bytes");
             }
         }
     }

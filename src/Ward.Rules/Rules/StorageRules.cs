@@ -173,6 +173,7 @@ public sealed class DeclaredVolumeRule : Rule
         Id = "STO-005",
         Title = "Named volumes are declared",
         Severity = Severity.Error,
+        BlocksDeploy = true,
         Why = "docker stack deploy fails with \"undefined volume\" when a service uses a named volume the file does not declare (volume_driver and volumes_from are refused outright).",
         Fix = "Declare the volume under the top-level `volumes:` (with `external: true` if it already exists).",
         Source = "docker/cli stack convert (undefined volume); docker/cli ForbiddenProperties (volume_driver, volumes_from); Compose v3 reference.",

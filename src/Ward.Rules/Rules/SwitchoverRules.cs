@@ -50,7 +50,7 @@ public sealed class DomainLeadTimeRule : Rule
         Scope = RuleScope.ProductionOnly,
         Kind = RuleKind.Attest,
         Why = "DNS changes take time to reach resolvers and caches; mapping the record at least 48 hours before the cut-over means users arrive at the new environment when it opens.",
-        Fix = "Point the domain's A record at the manager 48 hours before the switchover window and record it: `mapped_at: 2026-11-20T09:00:00Z`.",
+        Fix = "Point the domain's A record at the manager 48 hours before the switchover window. The Ward server observes when it first does (GET /api/v1/environments/NAME/domains); without the server, record it in the file: `mapped_at: 2026-11-20T09:00:00Z`.",
         Source = "MedStack Go to Production (DNS A record to the manager node 48 hours ahead).",
     };
 
@@ -61,13 +61,23 @@ public sealed class DomainLeadTimeRule : Rule
         for (var i = 0; i < context.Spec.Domains.Count; i++)
         {
             var domain = context.Spec.Domains[i];
-            if (domain.MappedAt is not { } mapped)
+
+            // What Ward saw counts; the file's mapped_at is a claim, used only when Ward has seen nothing.
+            if (context.Live?.MappedSince(domain.Name) is { } observed)
             {
-                yield return Report(Paths.Ward("domains", i), $"{domain.Name} has no mapped_at: record when its A record was pointed at the manager", subject: $"domain {domain.Name}");
+                if (reference - observed < LeadTime)
+                {
+                    var ready = observed + LeadTime;
+                    yield return Report(Paths.Ward("domains", i, "name"), $"{domain.Name} has pointed at the manager since {observed:u} (observed by Ward): {(reference - observed).TotalHours:0} hours before {against}, and 48 are needed; it will be at {ready:u}", subject: $"domain {domain.Name}", value: $"observed since {observed:u}");
+                }
+            }
+            else if (domain.MappedAt is not { } mapped)
+            {
+                yield return Report(Paths.Ward("domains", i), $"{domain.Name} has no mapped_at, and Ward has not seen its A record point at the manager: record when it was pointed there, or let the Ward server observe it", subject: $"domain {domain.Name}");
             }
             else if (reference - mapped < LeadTime)
             {
-                yield return Report(Paths.Ward("domains", i, "mapped_at"), $"{domain.Name} was mapped {(reference - mapped).TotalHours:0} hours before {against}; at least 48 are needed", subject: $"domain {domain.Name}", value: $"mapped_at: {mapped:u}");
+                yield return Report(Paths.Ward("domains", i, "mapped_at"), $"{domain.Name} was mapped {(reference - mapped).TotalHours:0} hours before {against} (declared in the file, not observed); at least 48 are needed", subject: $"domain {domain.Name}", value: $"mapped_at: {mapped:u}");
             }
         }
     }

@@ -51,8 +51,12 @@ public sealed class UnusedWaiverRule : Rule
     /// <summary>The checker reports unused waivers once all rules have run; this rule alone has no view of other findings.</summary>
     public override IEnumerable<Finding> Evaluate(RuleContext context) => [];
 
-    public Finding ReportUnused(WaiverSpec waiver) => Report(
+    /// <param name="waiver">The waiver that covered nothing.</param>
+    /// <param name="blocking">Whether it names a rule whose findings block deploys, which no waiver can cover.</param>
+    public Finding ReportUnused(WaiverSpec waiver, bool blocking = false) => Report(
         waiver.Path,
-        $"the waiver of {waiver.Rule} for '{ExpiredWaiverRule.Target(waiver)}' matches no finding",
+        blocking
+            ? $"the waiver of {waiver.Rule} for '{ExpiredWaiverRule.Target(waiver)}' cannot cover anything: {waiver.Rule} findings block every deploy (the engine would refuse the file anyway)"
+            : $"the waiver of {waiver.Rule} for '{ExpiredWaiverRule.Target(waiver)}' matches no finding",
         subject: $"waiver of {waiver.Rule}");
 }

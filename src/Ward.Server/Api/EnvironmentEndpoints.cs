@@ -166,6 +166,7 @@ public static class EnvironmentEndpoints
 
         db.Environments.Remove(stored);
         db.Secrets.RemoveRange(db.Secrets.Where(s => s.Environment == name));
+        db.DomainObservations.RemoveRange(db.DomainObservations.Where(o => o.Environment == name));
         try
         {
             await db.SaveChangesAsync(context.RequestAborted);
@@ -241,7 +242,9 @@ public static class EnvironmentEndpoints
         if (!gate.Passes)
         {
             var errors = gate.Blocking.Select(f => new { rule = f.Rule, path = f.Path, message = f.Message }).ToList();
-            return Problems.Of(StatusCodes.Status409Conflict, ProblemCodes.ReadinessGate, $"{name} is a production environment with {errors.Count} error-level finding(s); fix them, waive them with a reason, or apply with force", new Dictionary<string, object?> { ["findings"] = errors });
+            return gate.Forceable
+                ? Problems.Of(StatusCodes.Status409Conflict, ProblemCodes.ReadinessGate, $"{name} is a production environment with {errors.Count} error-level finding(s); fix them, waive them with a reason, or apply with force", new Dictionary<string, object?> { ["findings"] = errors, ["forceable"] = true })
+                : Problems.Of(StatusCodes.Status409Conflict, ProblemCodes.ReadinessGate, $"{name} has {errors.Count} finding(s) that Docker would refuse part-way through the deploy; fix them (force cannot help)", new Dictionary<string, object?> { ["findings"] = errors, ["forceable"] = false });
         }
 
         var (actor, source) = (AuditLog.ActorOf(principal), AuditLog.SourceOf(context));

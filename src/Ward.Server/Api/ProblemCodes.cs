@@ -59,6 +59,15 @@ public static class ProblemCodes
     /// <summary>Several nodes go by the name given.</summary>
     public const string AmbiguousNode = "ambiguous_node";
 
+    /// <summary>A capacity what-if naming a node, size or service that does not exist, or a scale below zero.</summary>
+    public const string InvalidWhatIf = "invalid_what_if";
+
+    /// <summary>Capacity asked of a source other than file or swarm.</summary>
+    public const string InvalidSource = "invalid_source";
+
+    /// <summary>Capacity asked of a file that describes no nodes.</summary>
+    public const string NoNodes = "no_nodes";
+
     /// <summary>A DNS resolver that is not an address with an optional port.</summary>
     public const string InvalidResolver = "invalid_resolver";
     public const string InvalidProfile = "invalid_profile";

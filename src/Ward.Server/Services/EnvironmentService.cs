@@ -18,7 +18,7 @@ namespace Ward.Server.Services;
 /// same reader, catalog and rules. Relative paths resolve in the server's files folder; the values of secrets Ward
 /// keeps come from the store. Plans and applies go through the core's <see cref="Deployer"/>.
 /// </summary>
-public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, SecretVault vault, TimeProvider time, IOptions<ServerOptions> options, SizeCatalog catalog)
+public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, SecretVault vault, TimeProvider time, IOptions<ServerOptions> options, SizeCatalog catalog, DomainObservations observations)
 {
     /// <summary>How long facts from the swarm and DNS serve the findings before they are looked up again.</summary>
     public static readonly TimeSpan LiveFactsLifetime = TimeSpan.FromSeconds(30);
@@ -46,7 +46,10 @@ public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, 
             kind == ObjectKind.Secret && secrets.FirstOrDefault(s => s.Key == key) is { } secret ? vault.Unprotect(secret.ProtectedValue) : null).Environment;
     }
 
-    public Deployer Deployer() => new(engine.Engine, engine.Images, time, balancer: new LoadBalancerSync(engine.Engine, _resolver.Value, Probe));
+    public Deployer Deployer() => new(engine.Engine, engine.Images, time, balancer: Balancer());
+
+    /// <summary>The load balancers' routes on the server's engine, with the server's DNS resolver.</summary>
+    public LoadBalancerSync Balancer() => new(engine.Engine, _resolver.Value, Probe);
 
     private static HttpRouteProbe Probe { get; } = new();
 
@@ -62,7 +65,13 @@ public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, 
         {
             try
             {
-                cached = (now, await LiveFacts.GatherAsync(environment.Spec, engine.Images, _resolver.Value, cancellationToken));
+                var facts = await LiveFacts.GatherAsync(environment.Spec, engine.Images, _resolver.Value, cancellationToken);
+                if (await Balancer().ObserveAsync(environment.Name, cancellationToken) is { } balancer)
+                {
+                    facts = facts.WithCertificates(DomainStatus.Certificates(DomainStatus.Of(balancer)));
+                }
+
+                cached = (now, facts);
                 _live[environment.Name] = cached;
             }
             catch (EngineException)
@@ -71,7 +80,9 @@ public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, 
             }
         }
 
-        return environment.WithLive(cached.Facts);
+        // Observations change only when the watcher looks; they are read fresh each time.
+        var mapped = DomainObservations.MappedSince(await observations.HistoryAsync(environment.Name, cancellationToken));
+        return environment.WithLive(cached.Facts.WithMappedSince(mapped));
     }
 
     private LoadResult Load(string fileName, string content, Func<ObjectKind, string, byte[]?>? managedContent) => EnvironmentLoader.Load(

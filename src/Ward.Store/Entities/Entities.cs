@@ -230,3 +230,29 @@ public sealed class AuditEntry
 
     public required string Hash { get; set; }
 }
+
+/// <summary>
+/// What a domain's A records were, from when until when (the last look that found the same): one row per change, so
+/// the history stays short however often Ward looks. The first row of the current run that points at the manager says
+/// since when the domain has been mapped, observed rather than declared in the file.
+/// </summary>
+public sealed class DomainObservation
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public required string Environment { get; set; }
+
+    public required string Domain { get; set; }
+
+    /// <summary>The A records, sorted, comma-separated; empty when the name has none.</summary>
+    public required string Records { get; set; }
+
+    /// <summary>Every record is the manager's address.</summary>
+    public bool PointsAtManager { get; set; }
+
+    /// <summary>The first look that found these records.</summary>
+    public DateTimeOffset Since { get; set; }
+
+    /// <summary>The last look that found these records.</summary>
+    public DateTimeOffset LastSeen { get; set; }
+}

@@ -11,33 +11,8 @@ internal static class Stacks
     /// Removes everything labelled with the stack namespace (services first; networks once their tasks are gone),
     /// whoever made it, and waits until the swarm holds none of it.
     /// </summary>
-    public static async Task RemoveAsync(RawEngine engine, string stack, CancellationToken cancellationToken)
-    {
-        foreach (var service in await engine.ListStackAsync("services", stack, cancellationToken))
-        {
-            await DeleteQuietlyAsync(engine, $"services/{service["ID"]!.GetValue<string>()}", cancellationToken);
-        }
-
-        // Networks only once no task of the stack is left on any node: a network removed while a worker still holds
-        // its sandbox frees its VXLAN id for the next network, which that worker then cannot join
-        // ("error creating vxlan interface: file exists").
-        await Poll.RequireAsync($"the tasks of stack {stack} to go", async () => (await engine.ListStackAsync("tasks", stack, cancellationToken)).Count == 0,
-            TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250));
-        await Poll.RequireAsync($"removing stack {stack}", async () =>
-        {
-            var left = 0;
-            foreach (var kind in Kinds)
-            {
-                foreach (var item in await engine.ListStackAsync(kind, stack, cancellationToken))
-                {
-                    left++;
-                    await DeleteQuietlyAsync(engine, $"{kind}/{item["ID"]?.GetValue<string>() ?? item["Id"]!.GetValue<string>()}", cancellationToken);
-                }
-            }
-
-            return left == 0;
-        }, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(500));
-    }
+    public static Task RemoveAsync(RawEngine engine, string stack, CancellationToken cancellationToken) =>
+        Differential.StackRemoval.RemoveAsync(engine, stack, cancellationToken);
 
     /// <summary>Removes every stack on the swarm: the test cluster belongs to the tests, and each run starts clean.</summary>
     public static async Task RemoveAllAsync(RawEngine engine, CancellationToken cancellationToken)
@@ -53,18 +28,6 @@ internal static class Stacks
         foreach (var stack in stacks)
         {
             await RemoveAsync(engine, stack, cancellationToken);
-        }
-    }
-
-    private static async Task DeleteQuietlyAsync(RawEngine engine, string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await engine.DeleteAsync(path, cancellationToken);
-        }
-        catch (HttpRequestException)
-        {
-            // Gone already, or a network in use by tasks that are still stopping: the next round removes it.
         }
     }
 

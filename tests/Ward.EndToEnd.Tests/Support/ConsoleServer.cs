@@ -35,12 +35,14 @@ internal sealed class ConsoleServer : IAsyncDisposable
     /// <summary>The one-time setup code the server would print to its log.</summary>
     public string SetupCode => _app.Services.GetRequiredService<SetupState>().Code ?? throw new InvalidOperationException("setup is over");
 
-    public static async Task<ConsoleServer> StartAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Stops the start.</param>
+    /// <param name="settings">More settings, such as "--Ward:DnsResolver=127.0.0.1:5353".</param>
+    public static async Task<ConsoleServer> StartAsync(CancellationToken cancellationToken, params string[] settings)
     {
         var data = Directory.CreateTempSubdirectory("ward-e2e-");
         var url = $"http://127.0.0.1:{FreePort()}";
         var app = WardServer.Build(
-            ["--urls", url, $"--Ward:DataDirectory={data.FullName}", "--Ward:SecureCookies=false"],
+            ["--urls", url, $"--Ward:DataDirectory={data.FullName}", "--Ward:SecureCookies=false", .. settings],
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await WardServer.PrepareAsync(app, cancellationToken);
         await app.StartAsync(cancellationToken);

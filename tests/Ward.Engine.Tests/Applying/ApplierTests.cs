@@ -216,8 +216,10 @@ public sealed class ApplierTests : IDisposable
         var result = await _deployment.ApplyAsync(plan);
         Assert.Equal(ApplyOutcome.Failed, result.Outcome);
         Assert.Equal(3, Engine.Calls.Count(c => c == "Update Service demo_web"));
-        var problem = Assert.Single(result.Problems);
+        Assert.Equal(2, result.Problems.Count);
+        var problem = result.Problems[0];
         Assert.StartsWith("update service demo_web: ", problem, StringComparison.Ordinal);
+        Assert.EndsWith("not done: update service demo_web. Fix the cause and apply again: it carries on from what exists.", result.Problems[1], StringComparison.Ordinal);
         Assert.Contains("3 attempts", problem, StringComparison.Ordinal);
         Assert.Contains("update out of sequence", problem, StringComparison.Ordinal);
         Assert.Equal("nginx:1.27", Engine.Object(ObjectKind.Service, "demo_web").Spec.Text("TaskTemplate.ContainerSpec.Image"));
@@ -264,7 +266,9 @@ public sealed class ApplierTests : IDisposable
         Engine.Seed(ObjectKind.Service, Json.Parse("""{"Name":"demo_web","Labels":{},"TaskTemplate":{"ContainerSpec":{"Image":"someone/else"}}}"""));
         var result = await _deployment.ApplyAsync(plan);
         Assert.Equal(ApplyOutcome.Failed, result.Outcome);
-        Assert.StartsWith("create service demo_web: ", Assert.Single(result.Problems), StringComparison.Ordinal);
+        Assert.StartsWith("create service demo_web: ", result.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("create service demo_web", result.NotDone.Select(ApplyResult.Describe));
+        Assert.Equal(2, result.Problems.Count);
     }
 
     [Fact]
@@ -280,13 +284,62 @@ public sealed class ApplierTests : IDisposable
         Engine.Fail("Create Service demo_api", new EngineRequestException("rpc error: code = InvalidArgument desc = invalid mount config"));
         var result = await _deployment.ApplyAsync(plan);
         Assert.Equal(ApplyOutcome.Failed, result.Outcome);
-        Assert.Equal(["create service demo_api: rpc error: code = InvalidArgument desc = invalid mount config"], result.Problems);
-        Assert.Equal(plan.Steps.Count - 1, result.StepsDone);
+        Assert.Equal("create service demo_api: rpc error: code = InvalidArgument desc = invalid mount config", result.Problems[0]);
         Assert.DoesNotContain(Engine.Objects, o => o.Name == "demo_api");
+
+        // The result says exactly what exists now and what does not: every created object is listed as done, every
+        // step of the plan is either done or not, and the refused one is not.
+        Assert.Equal(result.Done.Count, result.StepsDone);
+        Assert.Equal(plan.Steps, plan.Steps.Where(s => result.Done.Contains(s) || result.NotDone.Contains(s)));
+        Assert.Empty(result.Done.Intersect(result.NotDone));
+        Assert.Contains("create service demo_api", result.NotDone.Select(ApplyResult.Describe));
+        Assert.Equal(
+            Engine.Objects.Select(o => o.Name).Order(StringComparer.Ordinal),
+            result.Done.Where(s => s.Change == ChangeKind.Create).Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            $"the apply stopped after {result.Done.Count} of {plan.Steps.Count} changes; done: {string.Join(", ", result.Done.Select(ApplyResult.Describe))}; not done: {string.Join(", ", result.NotDone.Select(ApplyResult.Describe))}. Fix the cause and apply again: it carries on from what exists.",
+            result.Problems[1]);
+        Assert.Equal(2, result.Problems.Count);
 
         await _deployment.DeployAsync(Deployment.V1);
         Assert.Equal(reference.State(), _deployment.State());
         Assert.False((await _deployment.PlanAsync(Deployment.V1)).HasChanges);
+    }
+
+    [Fact]
+    public async Task After_a_refused_step_no_further_step_is_started_and_the_result_lists_both()
+    {
+        // One step at a time, so that what comes after the refusal is known: nothing of it is started.
+        _deployment.Options = _deployment.Options with { Parallelism = 1 };
+        var plan = await _deployment.PlanAsync(Deployment.V1);
+        var first = plan.Steps.First(s => s.Target == StepTarget.Network);
+        Engine.Fail($"Create Network {first.Name}", new EngineRequestException("invalid subnet"));
+
+        var result = await _deployment.ApplyAsync(plan);
+
+        Assert.Equal(ApplyOutcome.Failed, result.Outcome);
+        Assert.Empty(result.Done);
+        Assert.Equal(plan.Steps, result.NotDone);
+        Assert.Equal([$"create network {first.Name}: invalid subnet", $"the apply stopped before it changed anything; not done: {string.Join(", ", plan.Steps.Select(ApplyResult.Describe))}. Fix the cause and apply again: it carries on from what exists."], result.Problems);
+        Assert.Equal([$"Create Network {first.Name}"], Engine.Calls.Where(c => c.StartsWith("Create", StringComparison.Ordinal)));
+        Assert.Empty(Engine.Objects);
+    }
+
+    [Fact]
+    public async Task Without_awaiting_convergence_the_apply_returns_once_its_steps_are_done()
+    {
+        Engine.RunTasksAtOnce = false;
+        _deployment.Options = _deployment.Options with { AwaitConvergence = false };
+        var plan = await _deployment.PlanAsync(Deployment.V1);
+
+        var result = await _deployment.ApplyAsync(plan);
+
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        Assert.Equal(plan.Steps, result.Done);
+        Assert.Empty(result.Problems);
+        Assert.Empty(result.Services);
+        Assert.NotEmpty(Engine.Tasks);
+        Assert.All(Engine.Tasks, t => Assert.Equal("pending", t.State));
     }
 
     [Fact]

@@ -73,6 +73,15 @@ public sealed class DeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_tags_of_one_image_are_pinned_to_it_both()
+    {
+        _world.Images.Ids["clinic/worker:1.0"] = _world.Images.Ids["clinic/web:1.0"];
+        var result = await _world.Deployer().ApplyAsync(_world.Load(Staging), CoreWorld.Quick(), new RecordingObserver(), Token);
+        Assert.Equal(DeployStatus.Converged, result.Status);
+        Assert.Equal(ImageOf("demo_web"), ImageOf("demo_worker"));
+    }
+
+    [Fact]
     public async Task Tags_as_written_when_images_are_not_resolved()
     {
         var environment = _world.Load(Staging);
@@ -122,6 +131,22 @@ public sealed class DeployerTests : IDisposable
 
         // Forced past the findings, the file's own problem is next.
         Assert.Throws<Ward.Engine.Desired.DesiredStateException>(() => Deployer.Admit(environment, CoreWorld.Quick(force: true)));
+    }
+
+    [Fact]
+    public async Task What_the_engine_would_refuse_stops_every_apply_before_anything_is_created_forced_or_not()
+    {
+        // Two mounts on one target: docker stack deploy creates the networks, then the engine refuses the service.
+        var environment = _world.Load(Staging.Replace("    image: clinic/worker:1.0", "    image: clinic/worker:1.0\n    volumes: [ \"/srv/a:/data\", \"/srv/b:/data\" ]", StringComparison.Ordinal));
+        foreach (var force in new[] { false, true })
+        {
+            var result = await _world.Deployer().ApplyAsync(environment, CoreWorld.Quick(force), new RecordingObserver(), Token);
+            Assert.Equal(DeployStatus.RefusedByGate, result.Status);
+            Assert.False(result.Gate.Forceable);
+            Assert.Contains(result.Gate.Blocking, f => f.Rule.StartsWith("ENG-", StringComparison.Ordinal));
+        }
+
+        Assert.Empty(_world.Engine.Calls);
     }
 
     [Fact]

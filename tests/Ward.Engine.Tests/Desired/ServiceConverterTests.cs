@@ -185,13 +185,26 @@ public sealed class ServiceConverterTests : IDisposable
     [Theory]
     [InlineData("always", """{"Condition":"any"}""")]
     [InlineData("unless-stopped", """{"Condition":"any"}""")]
-    [InlineData("on-failure", """{"Condition":"on-failure"}""")]
+    [InlineData("on-failure", """{"Condition":"on-failure","MaxAttempts":0}""")]
     [InlineData("on-failure:3", """{"Condition":"on-failure","MaxAttempts":3}""")]
+    [InlineData("\"on-failure:-1\"", """{"Condition":"on-failure","MaxAttempts":18446744073709551615}""")]
+    [InlineData("\"always:5\"", """{"Condition":"any"}""")]
+    [InlineData("\"no:3\"", null)]
     [InlineData("\"no\"", null)]
     public void The_restart_key_is_converted_when_there_is_no_restart_policy(string restart, string? expected)
     {
         var policy = Web($"restart: {restart}").At("TaskTemplate.RestartPolicy");
         Json.Equal(expected is null ? null : JsonNode.Parse(expected), policy);
+    }
+
+    [Fact]
+    public void An_undeclared_secret_or_config_refuses_the_file_as_the_CLI_does()
+    {
+        // docker stack deploy: "service web: undefined secret \"nope\"" (after creating the networks; Ward before anything).
+        var secret = _env.Read(File("secrets: [nope]"));
+        Assert.Equal("undefined secret \"nope\": declare it under the top-level secrets", Assert.Throws<DesiredStateException>(() => _env.Converter().Convert(secret)).Message);
+        var config = _env.Read(File("configs: [nope]"));
+        Assert.Equal("undefined config \"nope\": declare it under the top-level configs", Assert.Throws<DesiredStateException>(() => _env.Converter().Convert(config)).Message);
     }
 
     [Fact]
@@ -208,8 +221,10 @@ public sealed class ServiceConverterTests : IDisposable
     }
 
     [Fact]
-    public void Ports_are_sorted_by_published_port_target_protocol_and_mode()
+    public void Ports_are_sorted_by_published_port_keeping_the_file_order_of_equal_ones()
     {
+        // As docker stack deploy 28.2.2 sent this very list (issue 15's differential test found Ward also sorting by
+        // target, protocol and mode): sort.Slice by published port, which for a short list keeps ties in file order.
         var ports = Web("""
             ports:
               - "9090:90"
@@ -218,10 +233,16 @@ public sealed class ServiceConverterTests : IDisposable
               - "80:80"
               - target: 7000
                 published: 80
+                protocol: sctp
                 mode: host
+              - "8080"
+              - target: 92
+              - "8079"
             """)["EndpointSpec"]!["Ports"]!.AsArray()
-            .Select(p => $"{p!["PublishedPort"]}:{p["TargetPort"]}/{p["Protocol"]}/{p["PublishMode"]}");
-        Assert.Equal(["80:80/tcp/ingress", "80:80/udp/ingress", "80:7000/tcp/host", "3000:4000/tcp/ingress", "3001:4001/tcp/ingress", "9090:90/tcp/ingress"], ports);
+            .Select(p => $"{p!["PublishedPort"]?.ToJsonString() ?? "0"}:{p["TargetPort"]}/{p["Protocol"]}/{p["PublishMode"]}");
+        Assert.Equal(
+            ["0:8080/tcp/ingress", "0:92/tcp/ingress", "0:8079/tcp/ingress", "80:80/udp/ingress", "80:80/tcp/ingress", "80:7000/sctp/host", "3000:4000/tcp/ingress", "3001:4001/tcp/ingress", "9090:90/tcp/ingress"],
+            ports);
     }
 
     [Fact]
@@ -387,6 +408,99 @@ public sealed class ServiceConverterTests : IDisposable
     }
 
     [Fact]
+    public void A_relative_bind_source_is_joined_and_cleaned_as_the_CLI_does_and_an_absolute_one_is_kept_as_written()
+    {
+        // docker stack config prints /dir/logs for ./logs/ (filepath.Join cleans it) but keeps /abs/x/ and
+        // /abs/../y//z as written, and the engine stores what it is sent (issue 15, seen in 3 real-world files).
+        var mounts = Container("""
+            volumes:
+              - ./logs/:/d1
+              - ./a/../b/./c:/d2
+              - .:/d3
+              - /abs/x/:/d4
+              - /abs/../y//z:/d5
+              - type: bind
+                source: rel/x/
+                target: /d6
+            """)["Mounts"]!.AsArray();
+        Assert.Equal(
+            [$"{_env.Directory}/logs", $"{_env.Directory}/b/c", _env.Directory, "/abs/x/", "/abs/../y//z", $"{_env.Directory}/rel/x"],
+            mounts.Select(m => m.Text("Source")));
+    }
+
+    [Fact]
+    public void A_tilde_in_a_bind_source_is_replaced_by_HOME_as_written_as_the_CLI_does()
+    {
+        _env.Variable("HOME", "/home/u/");
+        var mounts = Container("""
+            volumes:
+              - ~/data:/d1
+              - ~/data/:/d2
+              - ~user/q:/d3
+            """)["Mounts"]!.AsArray();
+        Assert.Equal(["/home/u//data", "/home/u//data/", "/home/u/user/q"], mounts.Select(m => m.Text("Source")));
+    }
+
+    [Fact]
+    public void Without_HOME_a_tilde_bind_source_is_joined_to_the_environment_directory_as_the_CLI_does()
+    {
+        // The CLI warns "cannot expand '~', because the environment lacks HOME" and treats the path as relative.
+        var mounts = Container("""
+            volumes:
+              - ~/data/:/d1
+              - ~user/q:/d2
+            """)["Mounts"]!.AsArray();
+        Assert.Equal([$"{_env.Directory}/~/data", $"{_env.Directory}/~user/q"], mounts.Select(m => m.Text("Source")));
+    }
+
+    [Fact]
+    public void A_relative_or_empty_HOME_is_used_as_the_CLI_uses_it()
+    {
+        _env.Variable("HOME", "rel");
+        Assert.Equal($"{_env.Directory}/rel/data", Container("volumes: [\"~/data:/d\"]").At("Mounts[0]")!.Text("Source"));
+        _env.Variable("HOME", "");
+        Assert.Equal("/data/", Container("volumes: [\"~/data/:/d\"]").At("Mounts[0]")!.Text("Source"));
+    }
+
+    [Theory]
+    [InlineData("image: $UNSET_IMAGE", "no image specified")]
+    [InlineData("environment: { A: b }", "no image specified")]
+    [InlineData("image: \"\"", "no image specified")]
+    [InlineData("image: \"busybox:\"", "invalid reference format")]
+    [InlineData("image: \"Busybox:1\"", "invalid reference format: repository name (library/Busybox) must be lowercase")]
+    [InlineData("image: \"${UNSET_IMAGE}:1.0\"", "invalid reference format")]
+    public void An_invalid_image_reference_refuses_the_whole_file_as_the_CLI_does(string image, string why)
+    {
+        // docker stack deploy refuses the file before it creates anything: "invalid image reference for service X: ...".
+        var spec = _env.Read(Environments.Yaml("st", $$"""
+            services:
+              good:
+                image: nginx:1.27
+              bad:
+                {{image}}
+            networks:
+              extra: {}
+            """));
+        var error = Assert.Throws<DesiredStateException>(() => _env.Converter().Convert(spec));
+        Assert.Equal($"invalid image reference for service bad: {why}", error.Message);
+    }
+
+    [Fact]
+    public void Every_invalid_image_reference_is_named_at_once()
+    {
+        var spec = _env.Read(Environments.Yaml("st", """
+            services:
+              a: { image: "x:" }
+              b: { image: "B" }
+              c: { image: "ok:1" }
+            """));
+        var error = Assert.Throws<DesiredStateException>(() => _env.Converter().Convert(spec));
+        Assert.Equal(
+            "invalid image reference for service a: invalid reference format; invalid image reference for service b: invalid reference format: repository name (library/B) must be lowercase",
+            error.Message);
+    }
+
+    [Fact]
     public void A_tmpfs_mount_carries_its_size()
     {
         var mounts = Container("""
@@ -447,6 +561,60 @@ public sealed class ServiceConverterTests : IDisposable
             """)["Healthcheck"];
         Json.Equal(Json.Parse("""{"Test":["CMD","curl","-f","http://localhost"],"Interval":60000000000,"Timeout":0,"StartPeriod":0,"Retries":2}"""), check);
         Json.Equal(Json.Parse("""{"Test":["NONE"]}"""), Container("healthcheck:\n  disable: true")["Healthcheck"]);
+    }
+
+    [Fact]
+    public void A_test_of_NONE_keeps_the_durations_as_the_CLI_does()
+    {
+        // Found by the differential test (issue 15): only disable: true gives the bare NONE; a NONE test is converted
+        // like any other, durations and retries included.
+        var check = Container("""
+            healthcheck:
+              test: ["NONE"]
+              interval: 1m30s
+              timeout: 1ms
+              retries: 3
+              start_period: 10s
+            """)["Healthcheck"];
+        Json.Equal(Json.Parse("""{"Test":["NONE"],"Interval":90000000000,"Timeout":1000000,"StartPeriod":10000000000,"Retries":3}"""), check);
+    }
+
+    [Fact]
+    public void A_variable_listed_twice_keeps_its_last_value_once_as_the_CLI_does()
+    {
+        // Found by the differential test (issue 15): the CLI reads the list into a map.
+        var container = Container("""
+            environment:
+              - A=1
+              - B=x
+              - A=2
+            """);
+        Assert.Equal(["A=2", "B=x"], container.Strings("Env"));
+    }
+
+    [Fact]
+    public void Generic_resources_are_reserved_as_the_CLI_reserves_them()
+    {
+        // Found by the differential test (issue 15): Ward dropped deploy.resources.reservations.generic_resources.
+        var resources = Web("""
+            deploy:
+              resources:
+                reservations:
+                  memory: 64M
+                  generic_resources:
+                    - discrete_resource_spec: { kind: gpu, value: 2 }
+                    - discrete_resource_spec: { kind: fpga, value: 1 }
+            """).At("TaskTemplate.Resources.Reservations");
+        Json.Equal(
+            Json.Parse("""{"MemoryBytes":67108864,"GenericResources":[{"DiscreteResourceSpec":{"Kind":"gpu","Value":2}},{"DiscreteResourceSpec":{"Kind":"fpga","Value":1}}]}"""),
+            resources);
+    }
+
+    [Fact]
+    public void Logging_options_without_a_driver_are_sent_as_the_CLI_sends_them()
+    {
+        // Found by the differential test (issue 15): the CLI sends a log driver whenever logging is given.
+        Json.Equal(Json.Parse("""{"Options":{"tag":"x"}}"""), Web("logging:\n  options:\n    tag: x").At("TaskTemplate.LogDriver"));
     }
 
     [Fact]

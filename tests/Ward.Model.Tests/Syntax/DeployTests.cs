@@ -36,7 +36,7 @@ public sealed class DeployTests
         Assert.Equal(["node.labels.zone"], deploy.Placement.Spread);
         Assert.Equal(2, deploy.Placement.MaxReplicasPerNode);
         Assert.Equal(new ResourceValues { Cpus = 1.5, MemoryBytes = 1L << 30, Pids = 200 }, deploy.Resources.Limits);
-        Assert.Equal(new ResourceValues { Cpus = 0.25, MemoryBytes = 256L << 20 }, deploy.Resources.Reservations);
+        Assert.Equal(new ResourceValues { Cpus = 0.25, MemoryBytes = 256L << 20, GenericResources = ValueList.Of(new GenericResource("gpu", 1)) }, deploy.Resources.Reservations);
         Assert.Equal(new RestartPolicySpec { Condition = "on-failure", Delay = TimeSpan.FromSeconds(5), MaxAttempts = 3, Window = TimeSpan.FromMinutes(2) }, deploy.RestartPolicy);
         Assert.Equal(new UpdateConfigSpec { Parallelism = 2, Delay = TimeSpan.FromSeconds(10), FailureAction = "rollback", Monitor = TimeSpan.FromSeconds(30), MaxFailureRatio = 0.2, Order = "start-first" }, deploy.UpdateConfig);
         Assert.Equal(new UpdateConfigSpec { Parallelism = 1, Delay = TimeSpan.Zero, FailureAction = "pause", Monitor = TimeSpan.FromSeconds(10), MaxFailureRatio = 0, Order = "stop-first" }, deploy.RollbackConfig);

@@ -134,9 +134,15 @@ function gateRefusal(error, start) {
   consent.input.addEventListener('change', () => { forceButton.disabled = !consent.input.checked; });
   forceButton.addEventListener('click', () => busy(forceButton, () => start(true)));
   const findings = error.problem.findings ?? [];
+  const list = h('ul', {}, findings.map((f) => h('li', {}, h('code', {}, f.rule), ' ', h('code', {}, f.path), ` ${f.message}`)));
+  if (error.problem.forceable === false) {
+    // What the engine would refuse: forcing would only leave a half-made deployment, so it is not offered.
+    return h('div', { class: 'gate', role: 'alert' },
+      h('p', {}, badge('refused: Docker would refuse these', 'bad'), ' ', error.message), list);
+  }
   return h('div', { class: 'gate', role: 'alert' },
     h('p', {}, badge('refused by the readiness gate', 'bad'), ' ', error.message),
-    h('ul', {}, findings.map((f) => h('li', {}, h('code', {}, f.rule), ' ', h('code', {}, f.path), ` ${f.message}`))),
+    list,
     consent.element,
     h('div', { class: 'actions' }, forceButton));
 }

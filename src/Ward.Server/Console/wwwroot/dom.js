@@ -175,6 +175,16 @@ export function bytes(count) {
   return gib >= 1 ? `${gib.toFixed(gib >= 10 ? 0 : 1)} GiB` : `${Math.round(count / 1024 ** 2)} MiB`;
 }
 
+/** A stable colour class per service, so one service has the same colour on every node and every page. */
+export function hue(name) {
+  let hash = 0;
+  for (const c of name) {
+    hash = (hash * 31 + c.codePointAt(0)) % 997;
+  }
+
+  return hash % 8;
+}
+
 /** A heading that takes focus when a page opens, so keyboard and screen-reader users start at the top of it. */
 export function pageHeading(text, ...extra) {
   return h('h1', { tabindex: '-1', class: 'page-heading' }, text, ...extra);

@@ -1,11 +1,13 @@
 // One environment's page: a header with its readiness and health, section links (overview, services, findings, plan
 // and apply, secrets, file), and a status poll that keeps the header and the status views current.
 import { enc, get } from './api.js';
-import { announce, badge, bytes, h, healthTone, pageHeading, readiness, replace, shortName, time } from './dom.js';
+import { announce, badge, bytes, h, healthTone, hue, pageHeading, readiness, replace, shortName, time } from './dom.js';
 import { health } from './environments.js';
 import { findingsTab } from './findings.js';
 import { deployTab } from './deploy.js';
+import { domainsTab } from './domains.js';
 import { fileTab, secretsTab } from './secrets.js';
+import { capacityTab } from './capacity.js';
 
 const statusPollMs = 3000;
 
@@ -13,6 +15,8 @@ const tabs = [
   { id: 'overview', label: 'Overview', render: overviewTab },
   { id: 'services', label: 'Services', render: servicesTab },
   { id: 'findings', label: 'Findings', render: findingsTab },
+  { id: 'domains', label: 'Domains', render: domainsTab },
+  { id: 'capacity', label: 'Capacity', render: capacityTab },
   { id: 'deploy', label: 'Plan & apply', render: deployTab },
   { id: 'secrets', label: 'Secrets', render: secretsTab },
   { id: 'file', label: 'File', render: fileTab },
@@ -185,16 +189,6 @@ function nodeBox(node, counts, most) {
       ? h('p', { class: 'muted' }, 'No tasks of this environment')
       : h('ul', { class: 'chips', 'aria-label': `Tasks on ${node.name}` }, chips.map(([service, count]) =>
         h('li', { class: `chip chip-${hue(service)}` }, service, count > 1 ? h('span', { class: 'chip-count' }, ` ×${count}`) : null))));
-}
-
-/** A stable colour class per service, so one service has the same colour on every node. */
-function hue(name) {
-  let hash = 0;
-  for (const c of name) {
-    hash = (hash * 31 + c.codePointAt(0)) % 997;
-  }
-
-  return hash % 8;
 }
 
 function servicesTab({ env, panel }) {

@@ -130,6 +130,43 @@ namespace Ward.Store.Migrations.Sqlite
                     b.ToTable("Audit");
                 });
 
+            modelBuilder.Entity("Ward.Store.Entities.DomainObservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PointsAtManager")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Records")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Environment", "Domain", "Since");
+
+                    b.ToTable("DomainObservations");
+                });
+
             modelBuilder.Entity("Ward.Store.Entities.Installation", b =>
                 {
                     b.Property<int>("Id")

@@ -1,0 +1,62 @@
+using Ward.Model.Catalog;
+using Ward.Model.Placement.Simulation;
+using Ward.Model.Spec;
+
+namespace Ward.Model.Placement.Capacity;
+
+/// <summary>
+/// The nodes and services a capacity plan places: from the environment file (x-ward.nodes at their catalog sizes), or
+/// from a live swarm (its nodes' real resources, and the tasks other stacks already run there).
+/// </summary>
+public sealed record EnvironmentCluster(IReadOnlyList<ClusterNode> Nodes, IReadOnlyList<ServiceDemand> Services, SizeCatalog Catalog)
+{
+    /// <summary>Tasks already on the nodes that are not the environment's (a live swarm's other stacks).</summary>
+    public IReadOnlyList<ExistingTask> Existing { get; init; } = [];
+
+    /// <summary>Where the nodes come from, for people: "the file's nodes" or "the swarm at unix:///...".</summary>
+    public string Source { get; init; } = "the file's nodes";
+
+    /// <summary>
+    /// The file's cluster: each node at its catalog size, every service as it asks. Null when the file describes no
+    /// nodes, or names a size the catalog does not have (there is then nothing to measure against).
+    /// </summary>
+    public static EnvironmentCluster? FromFile(EnvironmentSpec spec, SizeCatalog catalog)
+    {
+        if (spec.Nodes.Count == 0)
+        {
+            return null;
+        }
+
+        var nodes = new List<ClusterNode>(spec.Nodes.Count);
+        foreach (var node in spec.Nodes)
+        {
+            if (catalog.FindSize(node.Size) is not { } size)
+            {
+                return null;
+            }
+
+            nodes.Add(Node(node.Name, size, node.Role, node.Labels) with { Availability = node.Availability, Address = node.Address });
+        }
+
+        return new EnvironmentCluster(nodes, ServicesOf(spec), catalog);
+    }
+
+    /// <summary>What each of the file's services asks of the scheduler, in file order.</summary>
+    public static IReadOnlyList<ServiceDemand> ServicesOf(EnvironmentSpec spec) => [.. spec.Services.Select(s => ServiceDemand.From(s, spec))];
+
+    /// <summary>A ready, active node of a catalog size.</summary>
+    public static ClusterNode Node(string name, NodeSize size, NodeRole role, IEnumerable<KeyValuePair<string, string>> labels) => new()
+    {
+        Name = name,
+        Role = role,
+        NanoCpus = ServiceDemand.NanoCpusOf(size.Vcpu),
+        MemoryBytes = size.MemoryBytes,
+        Labels = labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),
+        Size = size.Name,
+        Hostname = name,
+    };
+
+    public ClusterNode? FindNode(string name) => Nodes.FirstOrDefault(n => n.Name == name);
+
+    public ServiceDemand? FindService(string name) => Services.FirstOrDefault(s => s.Name == name);
+}
