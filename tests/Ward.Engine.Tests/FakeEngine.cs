@@ -221,6 +221,17 @@ internal sealed class FakeEngine : IEngine
     /// <summary>Every command run in a container, as "container: argv".</summary>
     public List<string> Execs { get; } = [];
 
+    /// <summary>What each service's tasks wrote (by service id), for <see cref="ServiceLogsAsync"/>.</summary>
+    public Dictionary<string, string> ServiceLogs { get; } = new(StringComparer.Ordinal);
+
+    public Task<string> ServiceLogsAsync(string serviceId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(ServiceLogs.GetValueOrDefault(serviceId, ""));
+        }
+    }
+
     public Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -8,10 +8,27 @@ namespace Ward.Deploying.Databases;
 
 /// <summary>The check of a backup: restored into a throwaway cluster and every table read, or why not.</summary>
 /// <param name="Status">passed, failed, empty (nothing to restore), pending (not checked yet) or not-checked.</param>
+/// <param name="At">When it was checked.</param>
+/// <param name="Tables">Tables read.</param>
+/// <param name="Rows">Rows read.</param>
+/// <param name="DurationSeconds">How long the check took.</param>
+/// <param name="Error">Why it failed, or was not checked.</param>
 public sealed record BackupCheck(string Status, DateTimeOffset? At, int? Tables, long? Rows, double? DurationSeconds, string? Error);
 
 /// <summary>A backup as the repository's catalog records it.</summary>
 /// <param name="Status">ok (taken), failed, running or expired.</param>
+/// <param name="Id">The catalog's id of the attempt.</param>
+/// <param name="Label">pgBackRest's label.</param>
+/// <param name="Kind">full or diff.</param>
+/// <param name="Trigger">schedule, manual or safety.</param>
+/// <param name="Started">When it started.</param>
+/// <param name="Finished">When it ended.</param>
+/// <param name="DurationSeconds">How long it took.</param>
+/// <param name="Error">Why it failed.</param>
+/// <param name="SizeBytes">The database's size it holds.</param>
+/// <param name="RepositoryBytes">What it takes in the repository.</param>
+/// <param name="StopTime">The last moment it covers: a point-in-time restore may start from it after this.</param>
+/// <param name="Check">Its check by restore.</param>
 public sealed record BackupEntry(
     string Id,
     string? Label,
@@ -82,6 +99,9 @@ public sealed record SkippedBackups(DateTimeOffset From, DateTimeOffset To, stri
 /// <param name="NextBackupAt">When the schedule takes the next backup.</param>
 /// <param name="Stanza">ready, or why the repository waits for the database.</param>
 /// <param name="Repository">pgBackRest's word on the repository (ok, no valid backups, ...).</param>
+/// <param name="Skipped">Stretches of schedule with no backup.</param>
+/// <param name="RepositoryFreeBytes">Free space on the repository's volume.</param>
+/// <param name="RepositoryTotalBytes">The repository's volume's size.</param>
 public sealed record BackupListing(
     IReadOnlyList<BackupEntry> Backups,
     IReadOnlyList<SkippedBackups> Skipped,
@@ -121,6 +141,10 @@ public sealed class Backups(IEngine engine, INodeEngines nodes, TimeProvider tim
     /// <summary>Takes a backup and checks it; returns its catalog entry (whose <see cref="BackupEntry.IsGood"/> says whether it succeeded).</summary>
     /// <param name="kind">full, incremental, or auto (incremental when a full exists).</param>
     /// <param name="trigger">manual, or safety (before an in-place restore).</param>
+    /// <param name="environment">The environment.</param>
+    /// <param name="database">The database's name in x-ward.databases.</param>
+    /// <param name="progress">Follows the job.</param>
+    /// <param name="cancellationToken">Stops following (the job goes on in the cluster).</param>
     public async Task<BackupEntry> TakeAsync(string environment, string database, string kind, string trigger, IDatabaseProgress progress, CancellationToken cancellationToken)
     {
         if (!Kinds.Contains(kind))

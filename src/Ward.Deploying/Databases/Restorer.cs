@@ -4,7 +4,7 @@ using Ward.Engine.Applying;
 using Ward.Engine.Databases;
 using Ward.Engine.Desired;
 using Ward.Engine.Ports;
-using Ward.Model.Reading;
+using Ward.Model.Spec;
 
 namespace Ward.Deploying.Databases;
 
@@ -17,12 +17,19 @@ public interface IRestoreObserver : IDatabaseProgress
 
 /// <param name="Target">latest, or a time with its zone (ISO 8601).</param>
 /// <param name="Into">A new database to restore into; null restores in place.</param>
+/// <param name="Environment">The environment.</param>
+/// <param name="Database">The database to restore.</param>
 public sealed record RestoreRequest(string Environment, string Database, string Target, string? Into = null);
 
 /// <summary>What a restore did.</summary>
 /// <param name="RestoredTo">The time of the last transaction restored, as PostgreSQL reported it.</param>
 /// <param name="SafetyBackup">The backup taken first (in place only).</param>
 /// <param name="Rows">Rows per database of the restored cluster, counted when it was checked.</param>
+/// <param name="Database">The database restored.</param>
+/// <param name="Target">The time asked for, or latest.</param>
+/// <param name="Into">The new database, or null in place.</param>
+/// <param name="Tables">Tables read when the restore was checked.</param>
+/// <param name="Seconds">How long it all took.</param>
 public sealed record RestoreResult(string Database, string Target, string? Into, string? RestoredTo, BackupEntry? SafetyBackup, int Tables, IReadOnlyDictionary<string, long> Rows, double Seconds);
 
 /// <summary>
@@ -103,7 +110,7 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
 
     private async Task CheckNewNameAsync(string environment, string into, CancellationToken cancellationToken)
     {
-        if (!DatabaseBinder.IsDatabaseName(into))
+        if (!DatabaseSpec.IsValidName(into))
         {
             throw new DatabaseRequestException(DatabaseRequestCodes.RestoreTargetExists, $"--into '{into}' is not a name Ward can give a database: lower-case letters, digits and hyphens, starting with a letter, at most 30 characters");
         }
@@ -229,7 +236,7 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
         var environment = deployed.Environment;
         var spec = (JsonObject)deployed.Database.Service.Spec.DeepClone();
         spec["Name"] = StackNames.Scoped(environment, into);
-        var labels = StackConverter.Labels([], environment);
+        var labels = Labels(environment);
         labels[DatabaseNames.DatabaseLabel] = into;
         labels[DatabaseNames.RoleLabel] = "copy";
         labels[DatabaseNames.RestoredFromLabel] = deployed.Name;
@@ -264,7 +271,7 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
         || attachment["Aliases"]?.AsArray().Any(a => a?.GetValue<string>() == DatabaseNames.DatabaseAlias(deployed.Name)) == true
         || attachment["Target"]?.GetValue<string>() == network;
 
-    private static JsonObject Labels(string environment) => StackConverter.Labels([], environment);
+    private static JsonObject Labels(string environment) => new() { [StackNames.NamespaceLabel] = environment };
 
     private static RestoreResult Result(RestoreRequest request, JsonObject restored, BackupEntry? safety, TimeSpan elapsed)
     {

@@ -66,9 +66,6 @@ public sealed class LoadedEnvironment
         return Checker.Run(context, useWaivers, Read.Locate);
     }
 
-    /// <summary>The size and tier catalog the file was read with.</summary>
-    public Model.Catalog.SizeCatalog Catalog => _options.Catalog;
-
     /// <summary>The Swarm objects and node settings the file asks for (with the databases Ward hosts and the load balancer).</summary>
     /// <exception cref="DesiredStateException">The file cannot be deployed as it is (a missing secret file, ...).</exception>
     public DesiredState ToDesired()

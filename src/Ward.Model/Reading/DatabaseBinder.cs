@@ -71,15 +71,11 @@ internal sealed class DatabaseBinder(DiagnosticBag diagnostics, SizeCatalog cata
         {
             diagnostics.Error(DiagnosticCodes.Ward, path.ToString(), $"the database name '{name}' is used twice; database names must be unique", node.Location);
         }
-        else if (!IsDatabaseName(name))
+        else if (!DatabaseSpec.IsValidName(name))
         {
             diagnostics.Error(DiagnosticCodes.Ward, path.ToString(), $"the database name '{name}' is not a name Ward can give the database's objects: lower-case letters, digits and hyphens, starting with a letter, at most 30 characters (e.g. records)", node.Location);
         }
     }
-
-    /// <summary>A database's name becomes part of service, volume and network names: lower case, at most 30 characters.</summary>
-    public static bool IsDatabaseName(string name) =>
-        name.Length is > 0 and <= 30 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') && !name.EndsWith('-');
 
     private void CheckService(string? service, ModelPath path, YNode? node)
     {

@@ -43,6 +43,10 @@ public enum DatabaseEngine
 /// <summary>A database of the environment, from <c>x-ward.databases</c>.</summary>
 public sealed record DatabaseSpec
 {
+    /// <summary>A database's name becomes part of service, volume and network names: lower-case letters, digits and hyphens, starting with a letter, at most 30 characters.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length is > 0 and <= 30 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') && !name.EndsWith('-');
+
     public required string Name { get; init; }
 
     public DatabaseEngine Engine { get; init; } = DatabaseEngine.Postgres;

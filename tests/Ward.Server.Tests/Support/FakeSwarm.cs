@@ -93,6 +93,8 @@ internal sealed class FakeSwarm : IEngine
     public Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
         Task.FromException<ExecResult>(new EngineNotFoundException($"No such container: {containerId}"));
 
+    public Task<string> ServiceLogsAsync(string serviceId, CancellationToken cancellationToken) => Task.FromResult("");
+
     private static ObservedNode Node(string id, string name, string role) => new()
     {
         Id = id,
