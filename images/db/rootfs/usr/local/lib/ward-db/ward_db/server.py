@@ -191,8 +191,10 @@ def status():
                               archived_count, last_archived_wal, last_archived_time, failed_count, last_failed_wal, last_failed_time
                        FROM pg_stat_archiver""")
         row = cur.fetchone()
-        cur.execute("""SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'effective_cache_size', 'work_mem',
-                       'maintenance_work_mem', 'max_connections', 'max_worker_processes', 'max_parallel_workers', 'archive_mode', 'archive_timeout')""")
+        # Every setting the tier sets (WARD_DB_SETTINGS), so Ward can show each as the database runs it, and archiving's.
+        names = sorted(set(Settings().settings) | {"shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem",
+                                                   "max_connections", "archive_mode", "archive_timeout"})
+        cur.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", (names,))
         shown = {name: f"{setting}{'' if unit is None else ' ' + unit}" for name, setting, unit in cur.fetchall()}
     conn.close()
     volume = os.statvfs(DATA_ROOT)
