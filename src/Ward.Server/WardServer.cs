@@ -200,6 +200,7 @@ public static partial class WardServer
         UserEndpoints.Map(api);
         AuditEndpoints.Map(api);
         CapacityEndpoints.Map(api);
+        DatabaseEndpoints.Map(api);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ConsoleFiles.Map(app);
         return app;
