@@ -11,10 +11,12 @@ namespace Ward.Cli;
 internal sealed class EngineTarget : IDisposable
 {
     private readonly DockerEngine _engine;
+    private readonly EngineEndpoint _endpoint;
 
     private EngineTarget(EngineEndpoint endpoint, string description)
     {
         Description = description;
+        _endpoint = endpoint;
         _engine = new DockerEngine(endpoint);
         Images = ImageSources.For(endpoint);
     }
@@ -31,6 +33,9 @@ internal sealed class EngineTarget : IDisposable
 
     /// <summary>The load balancers' routes on this engine (DNS through WARD_DNS_RESOLVER, else the system's).</summary>
     public LoadBalancerSync Balancer() => new(Engine, DnsResolver.Create(null), Probe);
+
+    /// <summary>The engines of the swarm's nodes, for commands in a task's container (a database's status, its backups).</summary>
+    public INodeEngines Nodes() => NodeEngines.For(_endpoint);
 
     private static HttpRouteProbe Probe { get; } = new();
 

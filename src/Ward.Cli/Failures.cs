@@ -1,4 +1,5 @@
 using Ward.Deploying;
+using Ward.Deploying.Databases;
 using Ward.Docker.Cluster;
 using Ward.Engine.Applying;
 using Ward.Engine.Desired;
@@ -31,7 +32,8 @@ internal static class Failures
     {
         EngineUnavailableException or NotSwarmManagerException => ExitCodes.Unavailable,
         LockConflictException => ExitCodes.Conflict,
-        DeployRequestException or DesiredStateException => invalidInput,
+        DeployRequestException or DesiredStateException or DatabaseRequestException => invalidInput,
+        DatabaseOperationException => ExitCodes.Failed,
         EngineException or ClusterException or IOException => ExitCodes.Failed,
         _ => null,
     };

@@ -21,6 +21,7 @@ internal static class WardApp
         NodeCommand.Create(),
         ImageCommand.Create(),
         LoadBalancerCommand.Create(),
+        DatabaseCommand.Create(),
         ServeCommand.Create(),
         AuditCommand.Create(),
     };

@@ -10,7 +10,7 @@ namespace Ward.Docker;
 /// The engine port over the Docker Engine API (Docker.DotNet.Enhanced). Specs travel as the API's own JSON, converted
 /// with the library's serializer, so what Ward plans is byte for byte what it sends.
 /// </summary>
-public sealed class DockerEngine : IEngine, IDisposable
+public sealed class DockerEngine : IEngine, INodeEngine
 {
     private readonly DockerClient _client;
 
@@ -21,6 +21,8 @@ public sealed class DockerEngine : IEngine, IDisposable
     }
 
     public EngineEndpoint Endpoint { get; }
+
+    public string Description => Endpoint.ToString();
 
     internal DockerClient Client => _client;
 
@@ -148,6 +150,45 @@ public sealed class DockerEngine : IEngine, IDisposable
             await lines.DisposeAsync();
         }
     }
+
+    public Task<long> AttachAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, Stream input, Stream output, bool tty, CancellationToken cancellationToken) => Call(async () =>
+    {
+        var created = await _client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
+        {
+            Cmd = [.. command],
+            Env = [.. environment.Select(e => $"{e.Key}={e.Value}")],
+            AttachStdin = true,
+            AttachStdout = true,
+            AttachStderr = true,
+            TTY = tty,
+        }, cancellationToken);
+        using var stream = await _client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters { TTY = tty }, cancellationToken);
+
+        // Input is copied until it ends (then the command sees end of file) or the command exits, whichever is first.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = Task.Run(async () =>
+        {
+            var buffer = new byte[4096];
+            try
+            {
+                int read;
+                while ((read = await input.ReadAsync(buffer, stop.Token)) > 0)
+                {
+                    await stream.WriteAsync(buffer, 0, read, stop.Token);
+                }
+
+                stream.CloseWrite();
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+            {
+                // The command ended first.
+            }
+        }, CancellationToken.None);
+        await stream.CopyOutputToAsync(Stream.Null, output, output, cancellationToken);
+        await stop.CancelAsync();
+        var inspected = await _client.Exec.InspectContainerExecAsync(created.ID, cancellationToken);
+        return inspected.ExitCode ?? -1;
+    }, cancellationToken);
 
     private Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken) => EngineErrors.Call(Endpoint, call, cancellationToken);
 

@@ -183,6 +183,7 @@ public static partial class WardServer
         AuditEndpoints.Map(api);
         CapacityEndpoints.Map(api);
         MetricsEndpoint.Map(app);
+        DatabaseEndpoints.Map(api);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ConsoleFiles.Map(app);
         return app;

@@ -54,6 +54,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture wo
         Row("GET /api/v1/environments/{name}/capacity",
             alpha:                                            "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
             bravo:                                            "401  ok   ok   ok   ok   403  ok   ok   ok   ok   ok   403"),
+        Row("GET /api/v1/environments/{name}/databases/{database}/rehearsals",
+            alpha:                                            "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
+            bravo:                                            "401  ok   ok   ok   ok   403  ok   ok   ok   ok   ok   403"),
         Row("GET /api/v1/environments/{name}/domains",
             alpha:                                            "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
             bravo:                                            "401  ok   ok   ok   ok   403  ok   ok   ok   ok   ok   403"),
@@ -319,6 +322,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture wo
         var path = template
             .Replace("{name}", environment, StringComparison.Ordinal)
             .Replace("{key}", "token", StringComparison.Ordinal)
+            .Replace("{database}", "records", StringComparison.Ordinal)
             .Replace("{grantId}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
         path = path.Replace("{id}", template switch
         {

@@ -87,7 +87,7 @@ public sealed class LoadedEnvironment
         return values;
     }
 
-    /// <summary>The Swarm objects and node settings the file asks for.</summary>
+    /// <summary>The Swarm objects and node settings the file asks for (with the databases Ward hosts and the load balancer).</summary>
     /// <exception cref="DesiredStateException">The file cannot be deployed as it is (a missing secret file, ...).</exception>
     public DesiredState ToDesired()
     {
@@ -103,6 +103,7 @@ public sealed class LoadedEnvironment
             n.Labels,
             n.Availability.ToString().ToLowerInvariant(),
             n.Role.ToString().ToLowerInvariant())).ToList();
-        return new DesiredState(Balancing.RoutePlanner.WithLoadBalancer(Spec, converter.Convert(Spec)), nodes);
+        var objects = Databases.DatabasePlanner.WithDatabases(Spec, _options.Catalog, converter.Convert(Spec));
+        return new DesiredState(Balancing.RoutePlanner.WithLoadBalancer(Spec, objects), nodes);
     }
 }

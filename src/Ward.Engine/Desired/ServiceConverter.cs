@@ -147,27 +147,7 @@ internal sealed class ServiceConverter(
             case MountType.Volume when mount.Source is { } source:
                 var declared = spec.Volumes.FirstOrDefault(v => v.Key == source)
                     ?? throw new DesiredStateException($"undefined volume \"{source}\": declare it under the top-level volumes");
-                result["Source"] = declared.External ? declared.Name ?? declared.Key : declared.Name ?? StackNames.Scoped(spec.Name, declared.Key);
-                result["Target"] = mount.Target;
-                SetTrue(result, "ReadOnly", mount.ReadOnly);
-                var options = new JsonObject();
-                SetTrue(options, "NoCopy", mount.NoCopy);
-                if (!declared.External)
-                {
-                    options["Labels"] = StackConverter.Labels(declared.Labels, spec.Name);
-                    if (declared.Driver is not null || declared.DriverOpts.Count > 0)
-                    {
-                        var driver = new JsonObject { ["Name"] = declared.Driver };
-                        if (declared.DriverOpts.Count > 0)
-                        {
-                            driver["Options"] = StackConverter.Map(declared.DriverOpts);
-                        }
-
-                        options["DriverConfig"] = driver;
-                    }
-                }
-
-                result["VolumeOptions"] = options;
+                result = StackConverter.VolumeMount(spec.Name, declared, mount.Target, mount.ReadOnly, mount.NoCopy);
                 break;
             case MountType.Bind:
                 result["Source"] = HostPaths.ResolveBindSource(mount.Source!, environmentDirectory, processEnvironment);

@@ -151,6 +151,45 @@ public sealed class StackConverter(
         return name;
     }
 
+    /// <summary>A mount of a volume the file declares: its name on the swarm, and (unless external) its labels and driver.</summary>
+    public static JsonObject VolumeMount(string ns, VolumeSpec declared, string target, bool readOnly = false, bool noCopy = false)
+    {
+        var result = new JsonObject
+        {
+            ["Type"] = "volume",
+            ["Source"] = declared.External ? declared.Name ?? declared.Key : declared.Name ?? StackNames.Scoped(ns, declared.Key),
+            ["Target"] = target,
+        };
+        if (readOnly)
+        {
+            result["ReadOnly"] = true;
+        }
+
+        var options = new JsonObject();
+        if (noCopy)
+        {
+            options["NoCopy"] = true;
+        }
+
+        if (!declared.External)
+        {
+            options["Labels"] = Labels(declared.Labels, ns);
+            if (declared.Driver is not null || declared.DriverOpts.Count > 0)
+            {
+                var driver = new JsonObject { ["Name"] = declared.Driver };
+                if (declared.DriverOpts.Count > 0)
+                {
+                    driver["Options"] = Map(declared.DriverOpts);
+                }
+
+                options["DriverConfig"] = driver;
+            }
+        }
+
+        result["VolumeOptions"] = options;
+        return result;
+    }
+
     /// <summary>User labels plus the stack namespace, which wins over a user label of the same key.</summary>
     internal static JsonObject Labels(IEnumerable<KeyValuePair<string, string>>? labels, string ns)
     {

@@ -181,6 +181,14 @@ public static class EnvironmentFileReader
         var resources = new ResourceBinder(diagnostics, version);
         var wardBinder = new WardBinder(diagnostics, options.Catalog);
         var (name, kind) = wardBinder.Environment(ward);
+        var nodes = wardBinder.Nodes(ward);
+        var networks = resources.Networks(tree.Get("networks"));
+        var volumes = resources.Volumes(tree.Get("volumes"));
+        var databases = new DatabaseBinder(diagnostics, options.Catalog, new DatabaseBinder.FileFacts(
+            services,
+            nodes,
+            volumes.Select(v => v.Key).ToHashSet(StringComparer.Ordinal),
+            networks.Select(n => n.Key).ToHashSet(StringComparer.Ordinal)));
         return new EnvironmentSpec
         {
             Name = name ?? WardBinder.NameFromFile(file),
@@ -188,12 +196,12 @@ public static class EnvironmentFileReader
             Version = version,
             HasWardSection = ward is not null,
             Services = services,
-            Networks = resources.Networks(tree.Get("networks")),
-            Volumes = resources.Volumes(tree.Get("volumes")),
+            Networks = networks,
+            Volumes = volumes,
             Secrets = resources.Secrets(tree.Get("secrets")),
             Configs = resources.Configs(tree.Get("configs")),
-            Nodes = wardBinder.Nodes(ward),
-            Databases = wardBinder.Databases(ward, serviceNames),
+            Nodes = nodes,
+            Databases = databases.Bind(ward),
             Domains = wardBinder.Domains(ward, serviceNames),
             LoadBalancer = wardBinder.LoadBalancer(ward),
             Monitoring = new MonitoringBinder(diagnostics).Monitoring(ward),

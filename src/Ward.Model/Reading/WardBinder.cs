@@ -10,7 +10,7 @@ namespace Ward.Model.Reading;
 
 /// <summary>
 /// Binds the <c>x-ward</c> section and checks it against the catalog and the rest of the file: sizes and tiers
-/// must exist, node and database names be unique, and domains and databases name services that exist.
+/// must exist, node names be unique, and domains name services that exist (databases: <see cref="DatabaseBinder"/>).
 /// </summary>
 internal sealed class WardBinder(DiagnosticBag diagnostics, SizeCatalog catalog)
 {
@@ -68,45 +68,6 @@ internal sealed class WardBinder(DiagnosticBag diagnostics, SizeCatalog catalog)
         }
 
         return nodes.ToValueList();
-    }
-
-    public ValueList<DatabaseSpec> Databases(YNode? section, IReadOnlySet<string> services)
-    {
-        var databases = new List<DatabaseSpec>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var items = section.Get("databases").Items();
-        for (var i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            var path = Section.Child("databases").Index(i);
-            var name = item.Get("name").Text() ?? "";
-            var tier = item.Get("tier").Text() ?? "";
-            if (item.Get("name") is YScalar nameNode && !names.Add(name))
-            {
-                diagnostics.Error(DiagnosticCodes.Ward, path.Child("name").ToString(), $"the database name '{name}' is used twice; database names must be unique", nameNode.Location);
-            }
-
-            if (item.Get("tier") is YScalar && catalog.FindTier(tier) is null)
-            {
-                diagnostics.Error(DiagnosticCodes.Ward, path.Child("tier").ToString(), $"tier '{tier}' is not one of {catalog.TierNames}", item.Get("tier")?.Location ?? item.Location);
-            }
-
-            var service = item.Get("service").Text();
-            CheckService(service, services, path.Child("service"), item.Get("service"));
-            var external = item.Get("external");
-            databases.Add(new DatabaseSpec
-            {
-                Name = name,
-                Engine = item.Get("engine").Text() == "mysql" ? DatabaseEngine.Mysql : DatabaseEngine.Postgres,
-                Version = item.Get("version") is YScalar version && !version.IsNull ? version.Value : null,
-                Tier = tier,
-                Placement = item.Get("placement").Strings(),
-                Service = service,
-                External = external.Get("host").Text() is { } host ? new ExternalDatabase(host, external.Get("port").Int() ?? 5432) : null,
-            });
-        }
-
-        return databases.ToValueList();
     }
 
     public ValueList<DomainSpec> Domains(YNode? section, IReadOnlySet<string> services)

@@ -43,6 +43,10 @@ public enum DatabaseEngine
 /// <summary>A database of the environment, from <c>x-ward.databases</c>.</summary>
 public sealed record DatabaseSpec
 {
+    /// <summary>A database's name becomes part of service, volume and network names: lower-case letters, digits and hyphens, starting with a letter, at most 30 characters.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length is > 0 and <= 30 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') && !name.EndsWith('-');
+
     public required string Name { get; init; }
 
     public DatabaseEngine Engine { get; init; } = DatabaseEngine.Postgres;
@@ -60,9 +64,47 @@ public sealed record DatabaseSpec
 
     /// <summary>The compose service that runs this database, when it is one of the file's services.</summary>
     public string? Service { get; init; }
+
+    /// <summary>Where and how Ward backs the database up; null when the file asks for no backups.</summary>
+    public BackupSpec? Backups { get; init; }
+
+    /// <summary>For a database Ward adds (no <see cref="Service"/>): the file's networks it joins (default: all of them).</summary>
+    public ValueList<string> Networks { get; init; } = ValueList<string>.Empty;
+
+    /// <summary>Whether Ward runs the database on the cluster (as opposed to connecting to an external one).</summary>
+    public bool IsHosted => External is null;
 }
 
 public sealed record ExternalDatabase(string Host, int Port);
+
+/// <summary>
+/// A database's backups, from <c>x-ward.databases[].backups</c>: a repository on a node other than the database's
+/// (chosen by placement; on a named volume, the file's own volume, or a host folder), a daily full backup, differential
+/// ones in between, and how many hourly, daily and weekly points are kept.
+/// </summary>
+public sealed record BackupSpec
+{
+    /// <summary>Placement constraints of the repository's node; none of its nodes may run the database.</summary>
+    public ValueList<string> Placement { get; init; } = ValueList<string>.Empty;
+
+    /// <summary>A folder on the repository's node (bind-mounted), instead of a named volume.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>A volume of the file (with its driver and options) for the repository, instead of Ward's own.</summary>
+    public string? Volume { get; init; }
+
+    /// <summary>When the daily full backup is taken (UTC).</summary>
+    public TimeOnly FullAt { get; init; } = new(1, 0);
+
+    /// <summary>How often a differential backup is taken between full ones.</summary>
+    public TimeSpan IncrementalEvery { get; init; } = TimeSpan.FromHours(1);
+
+    public int KeepHourly { get; init; } = 24;
+
+    public int KeepDaily { get; init; } = 7;
+
+    public int KeepWeekly { get; init; } = 4;
+}
 
 /// <summary>How a domain's certificate is obtained.</summary>
 public enum DomainTls

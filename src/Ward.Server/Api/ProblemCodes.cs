@@ -91,6 +91,9 @@ public static class ProblemCodes
     public const string AlertNotFound = "alert_not_found";
     public const string OperationNotFound = "operation_not_found";
     public const string NodeNotFound = "node_not_found";
+
+    /// <summary>The environment declares no database of that name (x-ward.databases).</summary>
+    public const string DatabaseNotFound = "database_not_found";
     public const string StaleVersion = "stale_version";
     public const string UserExists = "user_exists";
     public const string GrantExists = "grant_exists";

@@ -18,7 +18,7 @@ public sealed class ReaderPropertyTests
           environment: { name: shop-prod, kind: production }
           nodes:
             - { name: manager-1, role: manager, size: medium }
-            - { name: worker-1, role: worker, size: large, labels: { db: "true" } }
+            - { name: worker-1, role: worker, size: x-large, labels: { db: "true" } }
           databases:
             - { name: orders, engine: postgres, version: "16", tier: general-purpose-2, service: db }
           domains:

@@ -21,7 +21,7 @@ public sealed class WardSectionTests
               zone: a
             - name: worker-1
               role: worker
-              size: large
+              size: x-large
               labels: { database: "true", tier: 2, ssd: true }
             - name: worker-2
               size: x-large

@@ -28,7 +28,16 @@ internal static class WardSectionSchema
         F("tier", String()),
         F("placement", ListOfStrings()),
         F("service", String()),
-        F("external", Requiring(["host"], F("host", String()), F("port", Integer()))));
+        F("external", Requiring(["host"], F("host", String()), F("port", Integer()))),
+        F("networks", ListOfStrings()),
+        F("backups", Requiring(
+            ["repository"],
+            F("repository", Requiring([], F("placement", ListOfStrings()), F("path", String()), F("volume", String()))),
+            F("full_at", String()),
+            F("incremental_every", Duration()),
+            F("retention", Requiring([], F("hourly", Positive()), F("daily", Positive()), F("weekly", Positive()))))));
+
+    private static ScalarShape Positive() => new(ScalarTypes.Integer) { Minimum = 1 };
 
     private static readonly ObjectShape Domain = Requiring(
         ["name", "service"],

@@ -1,0 +1,91 @@
+"""What a database holds, summed up so that two copies can be compared: per table its row count and a content checksum
+(the sum of a 64-bit hash of every row's text), its sequences, extensions and owners.
+
+Rows are turned into text with fixed settings (time zone, date and float formats), so the same rows give the same sum
+on any server; the sum does not depend on the order the rows are read in, so no sort is needed.
+"""
+from psycopg2 import sql
+
+# Settings that decide how values print: the same on both sides of a comparison.
+SESSION = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'"
+
+USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'"
+
+
+def fingerprint(conn, progress=None):
+    """Tables (rows and checksum), sequences, extensions and owners of the database conn is connected to."""
+    with conn.cursor() as cur:
+        cur.execute(SESSION)
+        cur.execute(f"""
+            SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'm') AND {USER_SCHEMAS} ORDER BY 1, 2""")
+        tables = cur.fetchall()
+        summary = {"tables": {}, "sequences": {}, "extensions": {}, "owners": {}}
+        for index, (schema, table) in enumerate(tables):
+            cur.execute(sql.SQL("SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0)::text FROM ONLY {}.{} t")
+                        .format(sql.Identifier(schema), sql.Identifier(table)))
+            rows, checksum = cur.fetchone()
+            summary["tables"][f"{schema}.{table}"] = {"rows": rows, "checksum": checksum}
+            if progress and index % 20 == 19:
+                progress(index + 1, len(tables))
+        cur.execute(f"""
+            SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'S' AND {USER_SCHEMAS} ORDER BY 1, 2""")
+        for schema, sequence in cur.fetchall():
+            cur.execute(sql.SQL("SELECT last_value, is_called FROM {}.{}").format(sql.Identifier(schema), sql.Identifier(sequence)))
+            last, called = cur.fetchone()
+            summary["sequences"][f"{schema}.{sequence}"] = [int(last), bool(called)]
+        cur.execute("SELECT extname, extversion FROM pg_extension ORDER BY 1")
+        summary["extensions"] = dict(cur.fetchall())
+        cur.execute(f"""
+            SELECT CASE c.relkind WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' ELSE 'table ' END || n.nspname || '.' || c.relname,
+                   pg_get_userbyid(c.relowner)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {USER_SCHEMAS}
+            UNION ALL
+            SELECT 'schema ' || n.nspname, pg_get_userbyid(n.nspowner) FROM pg_namespace n WHERE {USER_SCHEMAS}
+            ORDER BY 1""")
+        summary["owners"] = dict(cur.fetchall())
+    return summary
+
+
+def totals(summaries):
+    """Tables and rows over several databases' fingerprints."""
+    tables = sum(len(s["tables"]) for s in summaries.values())
+    rows = sum(t["rows"] for s in summaries.values() for t in s["tables"].values())
+    return tables, rows
+
+
+def first_difference(source, target):
+    """The first way the target differs from the source, in words, or None when they are the same."""
+    for table, expected in source["tables"].items():
+        found = target["tables"].get(table)
+        if found is None:
+            return f"table {table} ({expected['rows']} rows) is missing from the restored database"
+        if found["rows"] != expected["rows"]:
+            return f"table {table}: {expected['rows']} rows in the source, {found['rows']} restored"
+        if found["checksum"] != expected["checksum"]:
+            return f"table {table}: the same {expected['rows']} rows in number, but their content differs (checksum {expected['checksum']} in the source, {found['checksum']} restored)"
+    for table in target["tables"]:
+        if table not in source["tables"]:
+            return f"table {table} is in the restored database but not in the source"
+    for sequence, expected in source["sequences"].items():
+        found = target["sequences"].get(sequence)
+        if found != expected:
+            return f"sequence {sequence}: {describe_sequence(expected)} in the source, {describe_sequence(found)} restored"
+    for extension, version in source["extensions"].items():
+        found = target["extensions"].get(extension)
+        if found != version:
+            return f"extension {extension} {version} in the source, {'missing' if found is None else found} restored"
+    for item, owner in source["owners"].items():
+        found = target["owners"].get(item)
+        if found != owner:
+            return f"{item} is owned by {owner} in the source, by {found or 'nobody (missing)'} restored"
+    return None
+
+
+def describe_sequence(value):
+    if value is None:
+        return "missing"
+    last, called = value
+    return f"at {last}" + ("" if called else " (not yet used)")

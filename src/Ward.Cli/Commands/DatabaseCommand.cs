@@ -1,0 +1,232 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Ward.Deploying.Databases;
+
+namespace Ward.Cli.Commands;
+
+/// <summary><c>ward db</c>: the databases Ward runs in an environment (status, backups, point-in-time restores).</summary>
+internal static class DatabaseCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { WriteIndented = true };
+
+    public static Command Create() => new("db", "The databases Ward runs on the cluster (x-ward.databases): their tier measured, backups and point-in-time restores.")
+    {
+        Status(),
+        Backup(),
+        Backups(),
+        Restore(),
+        Rehearse(),
+        Rehearsals(),
+    };
+
+    private sealed record Inputs(Argument<string> Environment, Argument<string> Database, Option<string?> Host);
+
+    private static Inputs Common(Command command)
+    {
+        var inputs = new Inputs(
+            new Argument<string>("ENV") { Description = "The environment's name (or its file)." },
+            new Argument<string>("DB") { Description = "The database's name in x-ward.databases." },
+            new Option<string?>("--host") { Description = "The engine to use (a manager of the swarm); default DOCKER_HOST, else the local cluster, else /var/run/docker.sock." });
+        command.Arguments.Add(inputs.Environment);
+        command.Arguments.Add(inputs.Database);
+        command.Options.Add(inputs.Host);
+        return inputs;
+    }
+
+    /// <summary>Runs a database command with the environment's name resolved; bad input exits 2 without touching anything.</summary>
+    private static void Act(Command command, Inputs inputs, Func<ParseResult, EngineTarget, string, string, CancellationToken, Task<int>> work) =>
+        command.SetAction((parse, token) => Failures.RunAsync(async () =>
+        {
+            if (EnvironmentInput.NameOf(parse.GetValue(inputs.Environment)!) is not { } environment)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            using var target = EngineTarget.Resolve(parse.GetValue(inputs.Host));
+            return await work(parse, target, environment, parse.GetValue(inputs.Database)!, token);
+        }));
+
+    private static Command Status()
+    {
+        var format = CommonOptions.Format("text", "json");
+        var command = new Command("status", "The database's tier and the PostgreSQL settings it derives, as the running database reports them, its size and WAL archiving.") { format };
+        var inputs = Common(command);
+        Act(command, inputs, async (parse, target, environment, database, token) =>
+        {
+            var status = await new DatabaseInspector(target.Engine, target.Nodes()).StatusAsync(environment, database, token);
+            if (parse.GetValue(format) == "json")
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(status, Json));
+                return ExitCodes.Ok;
+            }
+
+            Console.Out.WriteLine($"{status.Database}: {status.Version}, tier {status.Tier ?? "(none)"}, on {status.Node}{(status.InRecovery ? ", in recovery" : "")}");
+            Console.Out.WriteLine($"  data {Megabytes(status.DatabaseBytes)}, volume {Megabytes(status.VolumeFreeBytes)} free of {Megabytes(status.VolumeTotalBytes)}");
+            Console.Out.WriteLine($"  WAL archived: {status.ArchivedWal} segment(s), last {status.LastArchivedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "never"}, {status.FailedWal} failed");
+            Console.Out.WriteLine($"  {"setting",-32} {"tier",-12} running");
+            foreach (var setting in status.Settings)
+            {
+                var mark = setting.Expected is null ? "" : setting.Matches ? "  ok" : "  DIFFERS";
+                Console.Out.WriteLine($"  {setting.Name,-32} {setting.Expected ?? "-",-12} {setting.Measured ?? "(not reported)"}{mark}");
+            }
+
+            return status.Settings.Any(s => s.Expected is not null && !s.Matches) ? ExitCodes.Failed : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Backup()
+    {
+        var kind = new Option<string>("--kind") { Description = "full, incremental (the changes since the last full) or auto (incremental when a full exists).", DefaultValueFactory = _ => "auto" };
+        var command = new Command("backup", "Take a backup now, inside the cluster beside the repository, and check it by restoring it into a throwaway database.") { kind };
+        var inputs = Common(command);
+        Act(command, inputs, async (parse, target, environment, database, token) =>
+        {
+            var entry = await new Backups(target.Engine, target.Nodes(), TimeProvider.System).TakeAsync(environment, database, parse.GetValue(kind)!, "manual", new PrintedProgress(), token);
+            Console.Out.WriteLine(Line(entry));
+            if (!entry.IsGood)
+            {
+                var why = entry.Check.Error ?? entry.Error;
+                Console.Error.WriteLine($"ward: the backup of {database} is {entry.Verdict}{(why is null ? "" : $": {why}")}");
+                return ExitCodes.Failed;
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Backups()
+    {
+        var format = CommonOptions.Format("text", "json");
+        var command = new Command("backups", "The database's backups (time, kind, size, duration, checked), newest first; the earliest point a restore can reach.") { format };
+        var inputs = Common(command);
+        Act(command, inputs, async (parse, target, environment, database, token) =>
+        {
+            var listing = await new Backups(target.Engine, target.Nodes(), TimeProvider.System).ListAsync(environment, database, token);
+            if (parse.GetValue(format) == "json")
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { listing.Backups, listing.Skipped, listing.EarliestRestorePoint, listing.NextBackupAt, listing.SchedulerSeenAt, listing.Stanza, listing.Repository, listing.RepositoryFreeBytes, listing.RepositoryTotalBytes }, Json));
+                return ExitCodes.Ok;
+            }
+
+            Console.Out.WriteLine($"{database}: {listing.Backups.Count} backup(s); repository {listing.Repository ?? "unknown"}, {Megabytes(listing.RepositoryFreeBytes)} free; next backup {Time(listing.NextBackupAt)}");
+            Console.Out.WriteLine($"  earliest restore point: {Time(listing.EarliestRestorePoint)}");
+            foreach (var entry in listing.Backups)
+            {
+                Console.Out.WriteLine("  " + Line(entry));
+            }
+
+            foreach (var skipped in listing.Skipped)
+            {
+                Console.Out.WriteLine($"  skipped {Time(skipped.From)} to {Time(skipped.To)}: {skipped.Reason}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Restore()
+    {
+        var to = new Option<string>("--to") { Description = "A time with its zone (e.g. 2026-12-07T10:30:00Z), or latest.", Required = true };
+        var into = new Option<string?>("--into") { Description = "Restore into a new database of this name beside the original (the original is untouched); without it, restore in place." };
+        var yes = new Option<bool>("--yes") { Description = "Restore in place without asking (a safety backup is still taken first)." };
+        var command = new Command("restore", "Restore the database to a point in time, inside the cluster: into a new database, or in place after a safety backup (never serving a half-restored database).") { to, into, yes };
+        var inputs = Common(command);
+        Act(command, inputs, async (parse, target, environment, database, token) =>
+        {
+            var request = new RestoreRequest(environment, database, parse.GetValue(to)!, parse.GetValue(into));
+            var result = await new Restorer(target.Engine, target.Nodes(), TimeProvider.System).RestoreAsync(request, new PrintedProgress(parse.GetValue(yes)), token);
+            if (result is null)
+            {
+                Console.Error.WriteLine("ward: nothing was restored");
+                return ExitCodes.Failed;
+            }
+
+            var rows = string.Join(", ", result.Rows.Select(r => $"{r.Key}: {r.Value} rows"));
+            Console.Out.WriteLine($"restored {result.Database} to {result.RestoredTo ?? result.Target}{(result.Into is { } copy ? $" into {copy}" : " in place")} in {result.Seconds:0.0} s ({result.Tables} tables; {rows})");
+            if (result.SafetyBackup is { } safety)
+            {
+                Console.Out.WriteLine($"safety backup first: {Line(safety)}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Rehearse()
+    {
+        var from = new Option<string>("--from") { Description = "The current (legacy) database: postgresql://USER:PASSWORD@HOST:PORT/DATABASE. It reaches the job as a secret, never printed or recorded.", Required = true };
+        var format = CommonOptions.Format("text", "json");
+        var command = new Command("rehearse", "The migration rehearsal, inside the cluster: dump the current database, restore it into a scratch database with the tier's settings, compare every table (rows and a checksum), sequence, extension and owner, time each phase; recorded for the switchover's gate.") { from, format };
+        var inputs = Common(command);
+        Act(command, inputs, async (parse, target, environment, database, token) =>
+        {
+            var record = await new Deploying.Databases.Rehearsals(target.Engine, TimeProvider.System)
+                .RunAsync(environment, database, parse.GetValue(from)!, Environment.UserName, new PrintedProgress(), token);
+            if (parse.GetValue(format) == "json")
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(record, Json));
+            }
+            else
+            {
+                Console.Out.WriteLine(Line(record));
+            }
+
+            return record.Verified ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static Command Rehearsals()
+    {
+        var format = CommonOptions.Format("text", "json");
+        var command = new Command("rehearsals", "The migration rehearsals Ward ran and recorded for the database, newest first.") { format };
+        var inputs = Common(command);
+        Act(command, inputs, async (parse, target, environment, database, token) =>
+        {
+            await Deploying.Databases.DatabaseLocator.FindAsync(target.Engine, environment, database, token);
+            var records = await new Deploying.Databases.Rehearsals(target.Engine, TimeProvider.System).ListAsync(environment, database, token);
+            if (parse.GetValue(format) == "json")
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(records, Json));
+                return ExitCodes.Ok;
+            }
+
+            Console.Out.WriteLine($"{database}: {records.Count} rehearsal(s)");
+            foreach (var record in records)
+            {
+                Console.Out.WriteLine("  " + Line(record));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string Line(RehearsalRecord record)
+    {
+        var verdict = record.Verified ? "verified" : record.Failure is { } failure ? $"failed: {failure}" : $"differs: {record.Difference}";
+        var phases = string.Join(", ", record.Phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.0} s")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Time(record.At)}  from {record.Source}  {verdict}; {Megabytes(record.SourceBytes)}, {record.Tables} tables, {record.Rows} rows; {record.TotalSeconds:0.0} s ({phases}); {record.ThroughputMBps:0.0} MB/s; by {record.By ?? "?"}");
+    }
+
+    private static string Line(BackupEntry entry) => string.Create(CultureInfo.InvariantCulture,
+        $"{Time(entry.Started)}  {entry.KindName,-11} {entry.Verdict,-12} {Megabytes(entry.SizeBytes),10} ({Megabytes(entry.RepositoryBytes)} stored)  {entry.DurationSeconds ?? 0:0.0} s  checked: {entry.Check.Status}{(entry.Check.Rows is { } rows ? $" ({entry.Check.Tables} tables, {rows} rows, {entry.Check.DurationSeconds ?? 0:0.0} s)" : "")}  {entry.Id}");
+
+    private static string Megabytes(long? bytes) => bytes is { } b ? string.Create(CultureInfo.InvariantCulture, $"{b / 1_000_000.0:0.0} MB") : "?";
+
+    private static string Time(DateTimeOffset? moment) => moment?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";
+
+    /// <summary>Progress on standard error; an in-place restore asks on the terminal unless --yes.</summary>
+    private sealed class PrintedProgress(bool yes = false) : IRestoreObserver
+    {
+        public void Report(string phase, string message) => Console.Error.WriteLine($"  {phase}: {message}");
+
+        public Task<bool> ConfirmAsync(string question, CancellationToken cancellationToken) => Task.FromResult(yes || Questions.Confirm(question));
+    }
+}

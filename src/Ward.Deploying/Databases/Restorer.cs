@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Ward.Engine.Applying;
+using Ward.Engine.Databases;
+using Ward.Engine.Desired;
+using Ward.Engine.Ports;
+using Ward.Model.Spec;
+
+namespace Ward.Deploying.Databases;
+
+/// <summary>Follows a restore, and answers whether an in-place restore may go ahead.</summary>
+public interface IRestoreObserver : IDatabaseProgress
+{
+    /// <summary>Asked once, before anything changes, when the restore would replace the live database.</summary>
+    Task<bool> ConfirmAsync(string question, CancellationToken cancellationToken);
+}
+
+/// <param name="Target">latest, or a time with its zone (ISO 8601).</param>
+/// <param name="Into">A new database to restore into; null restores in place.</param>
+/// <param name="Environment">The environment.</param>
+/// <param name="Database">The database to restore.</param>
+public sealed record RestoreRequest(string Environment, string Database, string Target, string? Into = null);
+
+/// <summary>What a restore did.</summary>
+/// <param name="RestoredTo">The time of the last transaction restored, as PostgreSQL reported it.</param>
+/// <param name="SafetyBackup">The backup taken first (in place only).</param>
+/// <param name="Rows">Rows per database of the restored cluster, counted when it was checked.</param>
+/// <param name="Database">The database restored.</param>
+/// <param name="Target">The time asked for, or latest.</param>
+/// <param name="Into">The new database, or null in place.</param>
+/// <param name="Tables">Tables read when the restore was checked.</param>
+/// <param name="Seconds">How long it all took.</param>
+public sealed record RestoreResult(string Database, string Target, string? Into, string? RestoredTo, BackupEntry? SafetyBackup, int Tables, IReadOnlyDictionary<string, long> Rows, double Seconds);
+
+/// <summary>
+/// Point-in-time restore (<c>ward db restore</c>), inside the cluster. The restore is made beside the live cluster
+/// by a job on the database's node, recovered, promoted and read in full before anything else happens; in place, a
+/// safety backup is taken first, and only then is the database stopped, the restore swapped in (one rename, finished
+/// by the next start if interrupted) and the database started again: it never serves a half-restored cluster. Into a
+/// new database, the restore becomes a new service of its own. A time in the future or before the first backup, or a
+/// new name that is taken, is refused before anything runs.
+/// </summary>
+public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider time)
+{
+    /// <summary>How long the database may take to stop, or to run again after the swap.</summary>
+    private static readonly TimeSpan ServiceWait = TimeSpan.FromMinutes(5);
+
+    public async Task<RestoreResult?> RestoreAsync(RestoreRequest request, IRestoreObserver observer, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var deployed = await DatabaseLocator.FindAsync(engine, request.Environment, request.Database, cancellationToken);
+        var target = await CheckTargetAsync(deployed, request.Target, cancellationToken);
+        if (request.Into is { } into)
+        {
+            await CheckNewNameAsync(request.Environment, into, cancellationToken);
+            var copied = await RestoreIntoAsync(deployed, target, into, observer, cancellationToken);
+            return Result(request, copied, null, time.GetElapsedTime(started));
+        }
+
+        if (!await observer.ConfirmAsync($"Restore {request.Database} of {request.Environment} in place to {target}? Writes after that time are undone (a safety backup is taken first).", cancellationToken))
+        {
+            return null;
+        }
+
+        await using var held = await EnvironmentLock.AcquireAsync(
+            engine, request.Environment, TimeSpan.FromHours(6), TimeSpan.FromMinutes(2), time, LockHolder.Current, pid => Directory.Exists($"/proc/{pid}"), cancellationToken);
+        observer.Report("safety", "taking a safety backup before anything changes");
+        var safety = await new Backups(engine, nodes, time).TakeAsync(request.Environment, request.Database, "auto", "safety", observer, cancellationToken);
+        if (safety.Status != "ok")
+        {
+            throw new DatabaseOperationException(DatabaseFailureCodes.RestoreFailed, $"the safety backup failed, so nothing was restored: {safety.Error}");
+        }
+
+        var restored = await RunRestoreAsync(deployed, target, into: null, observer, cancellationToken);
+        await SwapInAsync(deployed, restored["id"]!.GetValue<string>(), observer, cancellationToken);
+        return Result(request, restored, safety, time.GetElapsedTime(started));
+    }
+
+    /// <summary>latest, or a time that is neither in the future nor before the first backup.</summary>
+    private async Task<string> CheckTargetAsync(DeployedDatabase deployed, string target, CancellationToken cancellationToken)
+    {
+        if (target == "latest")
+        {
+            deployed.RequireRepository();
+            return target;
+        }
+
+        if (!DateTimeOffset.TryParse(target, CultureInfo.InvariantCulture, DateTimeStyles.None, out var moment) || !HasZone(target))
+        {
+            throw new DatabaseRequestException(DatabaseRequestCodes.InvalidRestoreTarget, $"--to '{target}' is not a time with its zone (e.g. 2026-12-07T10:30:00Z) or latest");
+        }
+
+        if (moment > time.GetUtcNow())
+        {
+            throw new DatabaseRequestException(DatabaseRequestCodes.InvalidRestoreTarget, $"--to {moment.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} is in the future (it is {time.GetUtcNow().UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}); give a past time, or latest");
+        }
+
+        var listing = await new Backups(engine, nodes, time).ListAsync(deployed, cancellationToken);
+        var earliest = listing.EarliestRestorePoint
+            ?? throw new DatabaseRequestException(DatabaseRequestCodes.InvalidRestoreTarget, $"{deployed.Name} has no backup to restore from yet (ward db backup {deployed.Environment} {deployed.Name} takes one)");
+        if (moment < earliest)
+        {
+            throw new DatabaseRequestException(DatabaseRequestCodes.InvalidRestoreTarget, $"--to {moment.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} is before the first backup of {deployed.Name}: the earliest point a restore can reach is {earliest.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} (or latest)");
+        }
+
+        return moment.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
+    }
+
+    private static bool HasZone(string text) => text.EndsWith('Z') || text.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d\d:?\d\d$");
+
+    private async Task CheckNewNameAsync(string environment, string into, CancellationToken cancellationToken)
+    {
+        if (!DatabaseSpec.IsValidName(into))
+        {
+            throw new DatabaseRequestException(DatabaseRequestCodes.RestoreTargetExists, $"--into '{into}' is not a name Ward can give a database: lower-case letters, digits and hyphens, starting with a letter, at most 30 characters");
+        }
+
+        if (await DatabaseLocator.NameTakenAsync(engine, environment, into, cancellationToken))
+        {
+            var names = (await engine.ListAsync(ObjectKind.Service, environment, cancellationToken)).Select(s => s.Name[(environment.Length + 1)..]).Order(StringComparer.Ordinal);
+            throw new DatabaseRequestException(DatabaseRequestCodes.RestoreTargetExists, $"--into {into}: {environment} already has a service or database named {into} (taken: {string.Join(", ", names)}); choose a new name");
+        }
+    }
+
+    /// <summary>Runs the restore job beside the live cluster (or into a new volume) and returns its result.</summary>
+    private async Task<JsonObject> RunRestoreAsync(DeployedDatabase deployed, string target, string? into, IDatabaseProgress progress, CancellationToken cancellationToken)
+    {
+        var (_, node) = deployed.Database.Running($"database {deployed.Name}");
+        var id = Backups.JobId();
+        var spec = DatabaseJob.Spec(deployed.Database.Service.Spec, deployed.Environment, deployed.Name, id, node.Id, ["restore", id, target, .. into is null ? Array.Empty<string>() : ["into"]], container =>
+        {
+            if (into is not null)
+            {
+                DatabaseJob.Mount(container, DatabaseNames.DataVolume(deployed.Environment, into), DatabaseNames.DataPath, Labels(deployed.Environment));
+            }
+        });
+        var result = await new JobRunner(engine, time).RunAsync(spec, progress, cancellationToken);
+        if (result["ok"]?.GetValue<bool>() == true)
+        {
+            return result;
+        }
+
+        var error = result["error"]?.GetValue<string>() ?? "the restore job reported no result";
+        throw result["code"]?.GetValue<string>() == "target-exists"
+            ? new DatabaseRequestException(DatabaseRequestCodes.RestoreTargetExists, error)
+            : new DatabaseOperationException(DatabaseFailureCodes.RestoreFailed, $"{error}; the live database was not touched");
+    }
+
+    /// <summary>Stops the database, swaps the restore in, and starts it again: never a half-restored cluster serving.</summary>
+    private async Task SwapInAsync(DeployedDatabase deployed, string id, IDatabaseProgress progress, CancellationToken cancellationToken)
+    {
+        var (_, node) = deployed.Database.Running($"database {deployed.Name}");
+        progress.Report("swap", $"stopping {deployed.Name} to swap the restored cluster in");
+        await ScaleAsync(deployed.Database.Service.Id, 0, cancellationToken);
+        try
+        {
+            var spec = DatabaseJob.Spec(deployed.Database.Service.Spec, deployed.Environment, deployed.Name, Backups.JobId(), node.Id, ["swap", id]);
+            var result = await new JobRunner(engine, time).RunAsync(spec, progress, cancellationToken);
+            if (result["ok"]?.GetValue<bool>() != true)
+            {
+                throw new DatabaseOperationException(DatabaseFailureCodes.RestoreFailed, $"the swap failed ({result["error"]?.GetValue<string>()}); the database starts again on the cluster it had");
+            }
+        }
+        finally
+        {
+            progress.Report("start", $"starting {deployed.Name} again");
+            await ScaleAsync(deployed.Database.Service.Id, 1, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Sets a service's replicas and waits until that many tasks run (0: until none does).</summary>
+    private async Task ScaleAsync(string serviceId, int replicas, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var service = (await engine.ListAsync(ObjectKind.Service, null, cancellationToken)).First(s => s.Id == serviceId);
+            var spec = (JsonObject)service.Spec.DeepClone();
+            spec["Mode"] = new JsonObject { ["Replicated"] = new JsonObject { ["Replicas"] = replicas } };
+            try
+            {
+                await engine.UpdateServiceAsync(serviceId, service.Version, spec, cancellationToken);
+                break;
+            }
+            catch (EngineConflictException) when (attempt < 5)
+            {
+                // Read again and retry: something else changed the service meanwhile.
+            }
+        }
+
+        var started = time.GetTimestamp();
+        while (time.GetElapsedTime(started) < ServiceWait)
+        {
+            var running = (await engine.ListTasksAsync([serviceId], cancellationToken)).Count(t => t.State == "running" && t.DesiredState == "running");
+            var stopping = (await engine.ListTasksAsync([serviceId], cancellationToken)).Any(t => t.State is "running" or "starting" or "preparing" && t.DesiredState != "running");
+            if (replicas == 0 ? running == 0 && !stopping : running >= replicas)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
+        }
+
+        throw new DatabaseOperationException(DatabaseFailureCodes.RestoreFailed, replicas == 0
+            ? $"the database did not stop within {ServiceWait.TotalMinutes:0} minutes; nothing was swapped"
+            : $"the database did not run again within {ServiceWait.TotalMinutes:0} minutes; see ward status");
+    }
+
+    /// <summary>Restores into a new volume, then makes the copy a service of its own beside the original.</summary>
+    private async Task<JsonObject> RestoreIntoAsync(DeployedDatabase deployed, string target, string into, IDatabaseProgress progress, CancellationToken cancellationToken)
+    {
+        var (_, node) = deployed.Database.Running($"database {deployed.Name}");
+        var result = await RunRestoreAsync(deployed, target, into, progress, cancellationToken);
+        progress.Report("start", $"starting {into}, the restored copy of {deployed.Name}");
+        var copy = CopySpec(deployed, into, node.Id, result["restoredTo"]?.GetValue<string>() ?? target);
+        var id = await engine.CreateAsync(ObjectKind.Service, copy, cancellationToken);
+        var started = time.GetTimestamp();
+        while ((await engine.ListTasksAsync([id], cancellationToken)).All(t => t.State != "running"))
+        {
+            if (time.GetElapsedTime(started) > ServiceWait)
+            {
+                throw new DatabaseOperationException(DatabaseFailureCodes.RestoreFailed, $"{into} was restored but does not run after {ServiceWait.TotalMinutes:0} minutes; see ward status {deployed.Environment}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The restored copy's service: the original's spec on the new volume, pinned to the node that holds it, reachable
+    /// by its own name on the original's networks, without backups or WAL archiving (it is not the original).
+    /// </summary>
+    private static JsonObject CopySpec(DeployedDatabase deployed, string into, string nodeId, string restoredTo)
+    {
+        var environment = deployed.Environment;
+        var spec = (JsonObject)deployed.Database.Service.Spec.DeepClone();
+        spec["Name"] = StackNames.Scoped(environment, into);
+        var labels = Labels(environment);
+        labels[DatabaseNames.DatabaseLabel] = into;
+        labels[DatabaseNames.RoleLabel] = "copy";
+        labels[DatabaseNames.RestoredFromLabel] = deployed.Name;
+        labels[DatabaseNames.RestoredToLabel] = restoredTo;
+        labels[Engine.Balancing.LoadBalancerService.PlatformLabel] = "database-copy";
+        spec["Labels"] = labels;
+        var task = (JsonObject)spec["TaskTemplate"]!;
+        var container = (JsonObject)task["ContainerSpec"]!;
+        container["Env"] = new JsonArray([.. (container["Env"]?.AsArray() ?? [])
+            .Select(e => e!.GetValue<string>())
+            .Where(e => !e.StartsWith("WARD_DB_REPOSITORY=", StringComparison.Ordinal) && !e.StartsWith("WARD_DB_TLS=", StringComparison.Ordinal) && !e.StartsWith("WARD_DB_NAME=", StringComparison.Ordinal))
+            .Append($"WARD_DB_NAME={into}")
+            .Append("WARD_DB_ARCHIVE=off")
+            .Order(StringComparer.Ordinal)
+            .Select(e => (JsonNode)e)]);
+        container["Secrets"] = new JsonArray([.. (container["Secrets"]?.AsArray() ?? []).Where(s => s?["File"]?["Name"]?.GetValue<string>() != DatabaseNames.TlsFile).Select(s => s!.DeepClone())]);
+        DatabaseJob.Mount(container, DatabaseNames.DataVolume(environment, into), DatabaseNames.DataPath, Labels(environment));
+        var constraints = (task["Placement"]?["Constraints"]?.AsArray() ?? []).Select(c => c!.GetValue<string>()).Append($"node.id == {nodeId}");
+        task["Placement"] = new JsonObject { ["Constraints"] = new JsonArray([.. constraints.Distinct(StringComparer.Ordinal).Select(c => (JsonNode)c)]) };
+        var network = DatabaseNames.Network(environment, deployed.Name);
+        task["Networks"] = new JsonArray([.. (task["Networks"]?.AsArray() ?? [])
+            .OfType<JsonObject>()
+            .Where(n => n["Target"]?.GetValue<string>() != network && !IsNetworkId(n, deployed, network))
+            .Select(n => (JsonNode)new JsonObject { ["Target"] = n["Target"]!.DeepClone(), ["Aliases"] = new JsonArray(into) })]);
+        task.Remove("ForceUpdate");
+        return spec;
+    }
+
+    /// <summary>The engine reports network targets by id: the database's own network is the one its repository also joins.</summary>
+    private static bool IsNetworkId(JsonObject attachment, DeployedDatabase deployed, string network) =>
+        deployed.Repository?.Service.Spec["TaskTemplate"]?["Networks"]?.AsArray().Any(r => r?["Target"]?.GetValue<string>() == attachment["Target"]?.GetValue<string>()) == true
+        || attachment["Aliases"]?.AsArray().Any(a => a?.GetValue<string>() == DatabaseNames.DatabaseAlias(deployed.Name)) == true
+        || attachment["Target"]?.GetValue<string>() == network;
+
+    private static JsonObject Labels(string environment) => new() { [StackNames.NamespaceLabel] = environment };
+
+    private static RestoreResult Result(RestoreRequest request, JsonObject restored, BackupEntry? safety, TimeSpan elapsed)
+    {
+        var rows = (restored["databases"]?.AsObject() ?? []).ToDictionary(d => d.Key, d => d.Value?["rows"]?.GetValue<long>() ?? 0, StringComparer.Ordinal);
+        return new RestoreResult(
+            request.Database,
+            request.Target,
+            request.Into,
+            restored["restoredTo"]?.GetValue<string>(),
+            safety,
+            restored["tables"]?.GetValue<int>() ?? 0,
+            rows,
+            Math.Round(elapsed.TotalSeconds, 1));
+    }
+}
