@@ -18,7 +18,7 @@ public static class LogEndpoints
         api.MapGet("/environments/{name}/logs", ReadAsync).WithTags("Logs").WithName("readLogs")
             .WithSummary("Log lines of every task on every node (service, task, node, time; secrets masked); ?service=&since=&tail=&grep=, and follow=true for server-sent events (text/event-stream: id, event 'line' and data, one LogEntry as JSON)")
             .Produces<IReadOnlyList<LogEntry>>().Produces<string>(StatusCodes.Status200OK, "text/event-stream")
-            .Fails(StatusCodes.Status404NotFound).Requires(Roles.Viewer, "name");
+            .Fails(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).Requires(Roles.Viewer, "name");
     }
 
     private static async Task ReadAsync(string name, HttpContext context, EnvironmentService environments, TimeProvider time, string[]? service, string? since, int? tail, string? grep, bool? follow)
