@@ -21,8 +21,9 @@ public sealed class GuardTests
         var secret = await server.CreateOwnerAsync(Owner, Password, cancellation);
         var name = StoryEnvironment.NewName("gate");
 
-        // As production, the story's file has error-level findings (no restore rehearsal, no switchover window).
-        await server.RegisterAsync(Owner, Password, secret, $"{name}.yaml", StoryEnvironment.File(name, 20000, kind: "production"), cancellation);
+        // As a production environment that migrates, the story's file has an error-level finding (no restore rehearsal).
+        var file = StoryEnvironment.File(name, 20000, kind: "production", switchover: "{ window: { start: 2099-01-01T02:00:00Z, end: 2099-01-01T05:00:00Z } }");
+        await server.RegisterAsync(Owner, Password, secret, $"{name}.yaml", file, cancellation);
         await using var browser = await ConsoleBrowser.LaunchAsync();
         var page = browser.Page;
         await browser.SignInAsync(server.Url, Owner, Password, secret);

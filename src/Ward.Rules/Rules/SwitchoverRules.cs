@@ -100,8 +100,13 @@ public sealed class RestoreRehearsalRule : Rule
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        var switchover = context.Spec.Switchover;
-        var rehearsal = switchover?.RestoreRehearsal;
+        // Only a migration has a restore to rehearse; a file without a switchover section is told so by SWO-002.
+        if (context.Spec.Switchover is not { } switchover)
+        {
+            yield break;
+        }
+
+        var rehearsal = switchover.RestoreRehearsal;
         var path = Paths.Ward("switchover", "restore_rehearsal");
         if (rehearsal is null)
         {
@@ -114,7 +119,7 @@ public sealed class RestoreRehearsalRule : Rule
             yield return Report(path + ".passed", $"the restore rehearsal of {rehearsal.At:u} did not pass", subject: "switchover", value: "passed: false");
         }
 
-        if (switchover!.Window is { } window)
+        if (switchover.Window is { } window)
         {
             if (rehearsal.At > window.Start)
             {
@@ -139,14 +144,25 @@ public sealed class MaintenanceWindowRule : Rule
         Title = "Maintenance window of at least two hours",
         Severity = Severity.Error,
         Scope = RuleScope.ProductionOnly,
-        Why = "The cut-over needs time for the final dump, the restore, verification and, if needed, rolling back; two hours is the minimum to announce. A window that has passed needs its outcome recorded or a new window (information).",
+        Why = "The cut-over needs time for the final dump, the restore, verification and, if needed, rolling back; two hours is the minimum to announce. A window that has passed needs its outcome recorded or a new window (information). The switchover rules apply only when migrating: a production file without a switchover section gets an information saying what to add if a migration is planned.",
         Fix = "Plan and announce the window: `switchover: { window: { start: 2026-12-05T02:00:00Z, end: 2026-12-05T05:00:00Z } }`.",
         Source = "MedStack Go to Production (maintenance window of at least two hours).",
     };
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        var window = context.Spec.Switchover?.Window;
+        if (context.Spec.Switchover is null)
+        {
+            // "If you're migrating": a new application has nothing to move, and a clean file must not fail for it.
+            yield return Report(
+                Paths.Ward("switchover"),
+                "no switchover section: nothing is being migrated. If this environment replaces an existing host, add x-ward.switchover with a window of at least two hours, a back-out plan (rollback_plan) and a rehearsed restore, and map the domains 48 hours ahead",
+                Severity.Info,
+                "switchover");
+            yield break;
+        }
+
+        var window = context.Spec.Switchover.Window;
         var path = Paths.Ward("switchover", "window");
         if (window is null)
         {
@@ -183,7 +199,7 @@ public sealed class RollbackPlanRule : Rule
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        if (string.IsNullOrWhiteSpace(context.Spec.Switchover?.RollbackPlan))
+        if (context.Spec.Switchover is { } switchover && string.IsNullOrWhiteSpace(switchover.RollbackPlan))
         {
             yield return Report(Paths.Ward("switchover"), "no back-out plan is recorded (x-ward.switchover.rollback_plan)", subject: "switchover");
         }
@@ -207,8 +223,12 @@ public sealed class SwarmBackupRule : Rule
 
     public override IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        var switchover = context.Spec.Switchover;
-        if (switchover?.SwarmBackupAt is not { } backup)
+        if (context.Spec.Switchover is not { } switchover)
+        {
+            yield break;
+        }
+
+        if (switchover.SwarmBackupAt is not { } backup)
         {
             yield return Report(Paths.Ward("switchover"), "no swarm backup is recorded (x-ward.switchover.swarm_backup_at)", subject: "swarm");
         }

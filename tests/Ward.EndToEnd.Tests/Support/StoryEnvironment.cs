@@ -10,7 +10,8 @@ internal static class StoryEnvironment
     /// The file. The nodes are declared as the local cluster has them (worker-1 keeps its database label), because an
     /// apply makes the swarm's node labels match the file, and other environments on the shared swarm rely on them.
     /// </summary>
-    public static string File(string name, int port, string kind = "staging") => $$"""
+    /// <param name="switchover">An x-ward.switchover section's body (flow style), for an environment that migrates.</param>
+    public static string File(string name, int port, string kind = "staging", string? switchover = null) => $$"""
         version: "3.9"
         x-ward:
           environment: { name: {{name}}, kind: {{kind}} }
@@ -20,6 +21,7 @@ internal static class StoryEnvironment
             - { name: worker-2, role: worker, size: large }
           waivers:
             - { rule: IMG-004, target: services.web.user, reason: "the test image's httpd runs as root" }
+          {{(switchover is null ? "" : $"switchover: {switchover}")}}
         services:
           web:
             image: {{LocalSwarm.Image}}
