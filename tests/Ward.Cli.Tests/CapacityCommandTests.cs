@@ -14,7 +14,8 @@ public sealed class CapacityCommandTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Capacity of clinic-prod on the file's nodes:", result.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"manager-1\s+manager\s+medium\s+\[\.{20}\]\s+0% 0 of 2\s+\[\.{20}\]\s+0% 0 B of 4 GiB\s+-", result.Stdout);
-        Assert.Matches(@"worker-1\s+worker\s+x-large\s+\[#{6}\.{14}\]\s+31% 1\.25 of 4 .* api, db, web, worker", result.Stdout);
+        // The database's service reserves what its tier does (general-purpose-2: 1 of its 2 vCores, 10 GB), as Ward deploys it.
+        Assert.Matches(@"worker-1\s+worker\s+x-large\s+\[#{9}\.{11}\]\s+44% 1\.75 of 4 .*65% 10\.4 GiB of 16 GiB\s+api, db, web, worker", result.Stdout);
         Assert.Contains("Every task finds a node: 7 tasks of 4 services.", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Manager's share: 0 of 7 tasks, 0% of the reserved CPU, 0% of the reserved memory.", result.Stdout, StringComparison.Ordinal);
     }

@@ -45,7 +45,7 @@ public static class LiveCluster
             }
         }
 
-        return new EnvironmentCluster(nodes, EnvironmentCluster.ServicesOf(spec), catalog) { Existing = existing, Source = source };
+        return new EnvironmentCluster(nodes, EnvironmentCluster.ServicesOf(spec, catalog), catalog) { Existing = existing, Source = source };
     }
 
     /// <summary>A node as the scheduler sees it; its name is Ward's (label ward.node) when it has one, else its hostname.</summary>

@@ -43,6 +43,27 @@ public sealed class CapacityTests
     }
 
     [Fact]
+    public void A_database_Ward_hosts_reserves_what_its_tier_does_not_what_its_service_says()
+    {
+        // basic-1 is 1 vCore and 2 GB: Ward reserves half the vCores and all the memory when it deploys the service.
+        var yaml = Clinic.Replace("""
+            volumes:
+              records: {}
+            """, """
+              databases:
+                - { name: records, engine: postgres, version: "15", tier: basic-1, service: db }
+            volumes:
+              records: {}
+            """, StringComparison.Ordinal);
+        var cluster = ClusterOf(yaml);
+
+        var db = cluster.Services.Single(s => s.Name == "db");
+        Assert.Equal(500_000_000, db.NanoCpus);
+        Assert.Equal(2L << 30, db.MemoryBytes);
+        Assert.Equal(1_500_000_000 + 500_000_000, CapacityPlanner.Plan(cluster).Shown.Node("worker-1")!.ReservedNanoCpus);
+    }
+
+    [Fact]
     public void The_files_nodes_have_their_catalog_sizes_and_the_plan_says_everything_fits()
     {
         var cluster = ClusterOf(Clinic);

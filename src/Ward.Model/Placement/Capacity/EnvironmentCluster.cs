@@ -38,11 +38,24 @@ public sealed record EnvironmentCluster(IReadOnlyList<ClusterNode> Nodes, IReadO
             nodes.Add(Node(node.Name, size, node.Role, node.Labels) with { Availability = node.Availability, Address = node.Address });
         }
 
-        return new EnvironmentCluster(nodes, ServicesOf(spec), catalog);
+        return new EnvironmentCluster(nodes, ServicesOf(spec, catalog), catalog);
     }
 
-    /// <summary>What each of the file's services asks of the scheduler, in file order.</summary>
-    public static IReadOnlyList<ServiceDemand> ServicesOf(EnvironmentSpec spec) => [.. spec.Services.Select(s => ServiceDemand.From(s, spec))];
+    /// <summary>
+    /// What each of the file's services asks of the scheduler, in file order. A service that runs a database Ward
+    /// hosts asks what its tier reserves (Ward sets those reservations when it deploys it), not what the file says.
+    /// </summary>
+    public static IReadOnlyList<ServiceDemand> ServicesOf(EnvironmentSpec spec, SizeCatalog catalog) =>
+        [.. spec.Services.Select(s => TierReservation(spec, s, catalog) is { } tier ? ServiceDemand.From(s, spec) with
+        {
+            NanoCpus = ServiceDemand.NanoCpusOf(tier.ReservedCpus),
+            MemoryBytes = tier.ReservedMemoryBytes,
+        } : ServiceDemand.From(s, spec))];
+
+    private static DatabaseSizing? TierReservation(EnvironmentSpec spec, ServiceSpec service, SizeCatalog catalog) =>
+        spec.Databases.FirstOrDefault(d => d.IsHosted && d.Service == service.Name) is { } database && catalog.FindTier(database.Tier) is { } tier
+            ? new DatabaseSizing(tier)
+            : null;
 
     /// <summary>A ready, active node of a catalog size.</summary>
     public static ClusterNode Node(string name, NodeSize size, NodeRole role, IEnumerable<KeyValuePair<string, string>> labels) => new()
