@@ -1,3 +1,4 @@
+using Ward.Deploying.Balancing;
 using Ward.Engine.Observing;
 using Ward.Model.Spec;
 
@@ -14,8 +15,8 @@ public sealed record AlertCondition(string Rule, string Subject, string Detail)
 
 /// <summary>
 /// The rules that the swarm's own state answers (no metrics needed): a node down, an application task on a manager,
-/// a service degraded or failed. The metric rules (manager CPU, memory, disk; disk filling) and the certificate and
-/// backup rules need facts this does not read.
+/// a service degraded or failed; and the certificate rule, from the load balancer's certificates and errors. The
+/// metric rules (manager CPU, memory, disk; disk filling) and the backup rule need facts this does not read.
 /// </summary>
 public static class AlertConditions
 {
@@ -44,6 +45,31 @@ public static class AlertConditions
             foreach (var manager in service.Nodes.Where(managers.Contains).Distinct(StringComparer.Ordinal))
             {
                 conditions.Add(new("task-on-manager", $"{name}@{manager}", $"a task of {name} runs on the manager {manager}"));
+            }
+        }
+
+        return conditions;
+    }
+
+    public const string CertificateRule = "certificate-expiring";
+
+    /// <summary>
+    /// A domain whose ACME certificate expires within the rule's threshold (days) without having been renewed, or
+    /// whose last order or renewal failed: renewal starts 30 days ahead, so either means it has been failing.
+    /// </summary>
+    public static IReadOnlyList<AlertCondition> FromCertificates(IEnumerable<DomainStatus> domains, AlertsSpec? settings, DateTimeOffset now)
+    {
+        var days = settings?.Rules.FirstOrDefault(r => r.Rule == CertificateRule)?.Threshold ?? AlertCatalog.Find(CertificateRule)!.Threshold!.Value;
+        var conditions = new List<AlertCondition>();
+        foreach (var domain in domains.Where(d => d.Authority == "acme"))
+        {
+            if (domain.Problem(now, TimeSpan.FromDays(days)) is { } problem)
+            {
+                conditions.Add(new(CertificateRule, domain.Domain, problem));
+            }
+            else if (domain.LastError is { } error)
+            {
+                conditions.Add(new(CertificateRule, domain.Domain, $"the last certificate order or renewal failed: {error}"));
             }
         }
 

@@ -29,9 +29,12 @@ public sealed record DomainStatus(string Domain, string Scheme, string? Authorit
     /// What needs attention: an ACME certificate within <see cref="ExpiryWarning"/> of expiry, or an error and no
     /// certificate. (The load balancer's own authority issues certificates for hours and renews them itself.)
     /// </summary>
-    public string? Problem(DateTimeOffset now)
+    public string? Problem(DateTimeOffset now) => Problem(now, ExpiryWarning);
+
+    /// <summary>As <see cref="Problem(DateTimeOffset)"/>, reporting an ACME certificate within <paramref name="warning"/> of expiry.</summary>
+    public string? Problem(DateTimeOffset now, TimeSpan warning)
     {
-        if (Authority == "acme" && Certificate is { } certificate && certificate.NotAfter - now < ExpiryWarning)
+        if (Authority == "acme" && Certificate is { } certificate && certificate.NotAfter - now < warning)
         {
             return $"its certificate expires {certificate.NotAfter:u}, in {(certificate.NotAfter - now).TotalDays:0} days, and has not been renewed{(LastError is null ? "" : $": {LastError}")}";
         }

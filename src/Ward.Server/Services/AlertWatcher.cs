@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ward.Deploying.Alerts;
+using Ward.Deploying.Balancing;
 using Ward.Engine.Observing;
 using Ward.Store;
 
@@ -82,12 +83,18 @@ public sealed partial class AlertWatcher(
         }
 
         var status = await EnvironmentStatus.ReadAsync(engine.Engine, name, cancellationToken);
+        var conditions = AlertConditions.From(status).ToList();
+        if (environment.Spec.Domains.Count > 0 && await environments.Balancer().ObserveAsync(name, cancellationToken) is { } balancer)
+        {
+            conditions.AddRange(AlertConditions.FromCertificates(DomainStatus.Of(balancer), environment.Spec.Alerts, time.GetUtcNow()));
+        }
+
         await _gate.WaitAsync(cancellationToken);
         IReadOnlyList<AlertNotice> notices;
         try
         {
             var tracker = _trackers.GetOrAdd(name, n => new AlertTracker(n));
-            notices = tracker.Evaluate(AlertConditions.From(status), environment.Spec.Alerts, time.GetUtcNow());
+            notices = tracker.Evaluate(conditions, environment.Spec.Alerts, time.GetUtcNow());
             metrics.AlertsFiring(name, tracker.Current(time.GetUtcNow()).Count(a => a.Firing));
         }
         finally
