@@ -42,7 +42,9 @@ public static class AlertConditions
                 conditions.Add(new("service-degraded", name, running));
             }
 
-            foreach (var manager in service.Nodes.Where(managers.Contains).Distinct(StringComparer.Ordinal))
+            // Ward's own load balancer is pinned to the manager: that is where it belongs, not application work.
+            var application = name != Ward.Engine.Balancing.LoadBalancerService.Key;
+            foreach (var manager in service.Nodes.Where(n => application && managers.Contains(n)).Distinct(StringComparer.Ordinal))
             {
                 conditions.Add(new("task-on-manager", $"{name}@{manager}", $"a task of {name} runs on the manager {manager}"));
             }

@@ -24,6 +24,9 @@ public sealed class AlertTrackerTests
                 new ServiceStatus("shop_db", 0, 1, "failed", "no suitable node", [], "db:1"),
                 new ServiceStatus("shop_cron", 1, 1, "converged", null, ["manager-1"], "cron:1"),
                 new ServiceStatus("shop_api", 2, 2, "converged", null, ["worker-2", "worker-2"], "api:1"),
+
+                // Ward's own load balancer belongs on the manager: it is not application work.
+                new ServiceStatus("shop_ward-lb", 1, 1, "converged", null, ["manager-1"], "ward/lb:2.6.2"),
             ],
             []);
         var conditions = AlertConditions.From(status);

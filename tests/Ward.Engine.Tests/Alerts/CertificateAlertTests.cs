@@ -25,7 +25,7 @@ public sealed class CertificateAlertTests
     [Fact]
     public void The_files_threshold_moves_the_window()
     {
-        var settings = new AlertsSpec { Rules = new ValueList<AlertRuleSetting>([new AlertRuleSetting("certificate-expiring") { Threshold = 30 }]) };
+        var settings = new AlertsSpec { Rules = ValueList.Of(new AlertRuleSetting("certificate-expiring") { Threshold = 30 }) };
 
         var condition = Assert.Single(AlertConditions.FromCertificates([Acme("b.example.org", 25)], settings, Now));
         Assert.Equal("b.example.org", condition.Subject);
