@@ -25,6 +25,23 @@ public sealed class LoadBalancerSync(IEngine engine, IDomainResolver dns, IRoute
 {
     private static readonly string[] Tool = ["/usr/local/bin/ward-lb"];
 
+    /// <summary>
+    /// How the load balancer serves the environment's domains, or why that is unknown: when the engine cannot be
+    /// reached the domains' DNS history is still worth showing (that is often when someone looks), so the failure is
+    /// an answer here rather than an exception.
+    /// </summary>
+    public async Task<(IReadOnlyList<DomainStatus> Served, string? Unknown)> ServedAsync(string environment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ObserveAsync(environment, cancellationToken) is { } state ? DomainStatus.Of(state) : [], null);
+        }
+        catch (Exception e) when (e is EngineUnavailableException or NotSwarmManagerException)
+        {
+            return ([], $"the load balancer could not be asked: {e.Message}");
+        }
+    }
+
     /// <summary>What the load balancer's running task holds, or null when it has none running.</summary>
     public async Task<BalancerState?> ObserveAsync(string environment, CancellationToken cancellationToken)
     {

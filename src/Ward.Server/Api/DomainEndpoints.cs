@@ -1,5 +1,3 @@
-using Ward.Deploying.Balancing;
-using Ward.Engine.Ports;
 using Ward.Server.Api.Models;
 using Ward.Server.Auth;
 using Ward.Server.Services;
@@ -29,7 +27,7 @@ public static class DomainEndpoints
 
         var history = await observations.HistoryAsync(name, context.RequestAborted);
         var mapped = DomainObservations.MappedSince(history);
-        var (served, balancerUnknown) = await ServedAsync(environments, name, context.RequestAborted);
+        var (served, balancerUnknown) = await environments.Balancer().ServedAsync(name, context.RequestAborted);
         var now = time.GetUtcNow();
         return Results.Ok(environment.Spec.Domains.Select(domain =>
         {
@@ -54,22 +52,6 @@ public static class DomainEndpoints
                 lb?.Problem(now),
                 balancerUnknown);
         }));
-    }
-
-    /// <summary>
-    /// How the load balancer serves the domains. Their DNS history is worth showing when the engine cannot be reached
-    /// (that is often when someone looks), so that failure is said beside each domain rather than failing the list.
-    /// </summary>
-    private static async Task<(IReadOnlyList<DomainStatus> Served, string? Unknown)> ServedAsync(EnvironmentService environments, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await environments.Balancer().ObserveAsync(name, cancellationToken) is { } state ? DomainStatus.Of(state) : [], null);
-        }
-        catch (Exception e) when (e is EngineUnavailableException or NotSwarmManagerException)
-        {
-            return ([], $"the load balancer could not be asked: {e.Message}");
-        }
     }
 
     private static async Task<IResult> CheckAsync(string name, HttpContext context, EnvironmentService environments, DomainWatcher watcher)

@@ -29,11 +29,31 @@ public sealed partial class AlertWatcher(
 
     private readonly ConcurrentDictionary<string, AlertTracker> _trackers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, List<Delivery>> _deliveries = new(StringComparer.Ordinal);
+    private static readonly TimeSpan CertificateReadInterval = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<string, (DateTimeOffset ReadAt, IReadOnlyList<DomainStatus> Domains)> _served = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly AlertDispatcher _dispatcher = new(
         string.IsNullOrWhiteSpace(options.Value.Smtp.Host) ? null : new AlertMailer(Settings(options.Value.Smtp)),
         new WebhookSender(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, WebhookSender.DefaultBackOff),
         time);
+
+    /// <summary>
+    /// The load balancer's domains, read again at most every <see cref="CertificateReadInterval"/>: reading them runs
+    /// commands in its task, and certificates change over days, while the swarm's state is read every round.
+    /// </summary>
+    private async Task<IReadOnlyList<DomainStatus>> ServedDomainsAsync(string environment, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_served.TryGetValue(environment, out var known) && now - known.ReadAt < CertificateReadInterval)
+        {
+            return known.Domains;
+        }
+
+        var (domains, _) = await environments.Balancer().ServedAsync(environment, cancellationToken);
+        _served[environment] = (now, domains);
+        return domains;
+    }
 
     /// <summary>What an environment has pending or firing now.</summary>
     public IReadOnlyList<Alert> Current(string environment) =>
@@ -79,14 +99,15 @@ public sealed partial class AlertWatcher(
         if (await environments.LoadAsync(name, cancellationToken) is not { } environment)
         {
             _trackers.TryRemove(name, out _);
+            _served.TryRemove(name, out _);
             return;
         }
 
         var status = await EnvironmentStatus.ReadAsync(engine.Engine, name, cancellationToken);
         var conditions = AlertConditions.From(status).ToList();
-        if (environment.Spec.Domains.Count > 0 && await environments.Balancer().ObserveAsync(name, cancellationToken) is { } balancer)
+        if (environment.Spec.Domains.Count > 0)
         {
-            conditions.AddRange(AlertConditions.FromCertificates(DomainStatus.Of(balancer), environment.Spec.Alerts, time.GetUtcNow()));
+            conditions.AddRange(AlertConditions.FromCertificates(await ServedDomainsAsync(name, cancellationToken), environment.Spec.Alerts, time.GetUtcNow()));
         }
 
         await _gate.WaitAsync(cancellationToken);
