@@ -66,19 +66,24 @@ public sealed class LoadedEnvironment
         return Checker.Run(context, useWaivers, Read.Locate);
     }
 
+    private StackConverter Converter() => new(
+        Source.Directory,
+        name => _options.Process.GetValueOrDefault(name),
+        path => File.Exists(path) ? File.ReadAllBytes(path) : null,
+        _options.ManagedContent,
+        _options.VersionOf);
+
     /// <summary>
     /// The values of the environment's secrets that Ward knows: each file a secret names (relative to the environment
     /// file) and each value the host keeps (the server's vault). External secrets and missing files are left out.
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, byte[]>> SecretValues()
     {
+        var converter = Converter();
         var values = new List<KeyValuePair<string, byte[]>>();
         foreach (var secret in Spec.Secrets.Where(s => !s.External))
         {
-            var content = secret.File is { } file
-                ? File.Exists(Path.Combine(Source.Directory, file)) ? File.ReadAllBytes(Path.Combine(Source.Directory, file)) : null
-                : _options.ManagedContent?.Invoke(ObjectKind.Secret, secret.Key);
-            if (content is not null)
+            if (converter.ContentOf(secret, ObjectKind.Secret) is { } content)
             {
                 values.Add(new(secret.Key, content));
             }
@@ -91,12 +96,7 @@ public sealed class LoadedEnvironment
     /// <exception cref="DesiredStateException">The file cannot be deployed as it is (a missing secret file, ...).</exception>
     public DesiredState ToDesired()
     {
-        var converter = new StackConverter(
-            Source.Directory,
-            name => _options.Process.GetValueOrDefault(name),
-            path => File.Exists(path) ? File.ReadAllBytes(path) : null,
-            _options.ManagedContent,
-            _options.VersionOf);
+        var converter = Converter();
         var nodes = Spec.Nodes.Select(n => new DesiredNode(
             n.Name,
             n.Address,

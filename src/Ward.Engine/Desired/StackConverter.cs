@@ -120,6 +120,13 @@ public sealed class StackConverter(
     }
 
     /// <summary>
+    /// The content of a secret or config that is not external: its file (relative to the environment file), else what the
+    /// host keeps for it (the server's vault); null when there is none.
+    /// </summary>
+    public byte[]? ContentOf(FileObjectSpec item, ObjectKind kind) =>
+        item.File is not null ? readFile(Path.Combine(environmentDirectory, item.File)) : managedContent?.Invoke(kind, item.Key);
+
+    /// <summary>
     /// The name services reference for a secret or config. External ones exist already; the others become an object
     /// whose name carries a hash of their content.
     /// </summary>
@@ -130,11 +137,9 @@ public sealed class StackConverter(
             return item.Name ?? item.Key;
         }
 
-        var data = item.File is not null
-            ? readFile(Path.Combine(environmentDirectory, item.File)) ??
-              throw new DesiredStateException($"{kind.ToString().ToLowerInvariant()} {item.Key}: the file {item.File} does not exist (relative to {environmentDirectory})")
-            : managedContent?.Invoke(kind, item.Key) ??
-              throw new DesiredStateException($"{kind.ToString().ToLowerInvariant()} {item.Key} has no value: give it a file:, declare it external: true, or set it in the Ward server (PUT /api/v1/environments/{ns}/secrets/{item.Key})");
+        var data = ContentOf(item, kind) ?? throw new DesiredStateException(item.File is not null
+            ? $"{kind.ToString().ToLowerInvariant()} {item.Key}: the file {item.File} does not exist (relative to {environmentDirectory})"
+            : $"{kind.ToString().ToLowerInvariant()} {item.Key} has no value: give it a file:, declare it external: true, or set it in the Ward server (PUT /api/v1/environments/{ns}/secrets/{item.Key})");
         // A keyed version when the host gives one (the server: an HMAC with its installation key), so that whoever can
         // list the swarm's secrets cannot test guesses of a value against the name; the CLI keeps the plain hash.
         var hash = versionOf?.Invoke(data) ?? System.Convert.ToHexStringLower(SHA256.HashData(data))[..HashLength];
