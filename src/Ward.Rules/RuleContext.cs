@@ -22,7 +22,19 @@ public interface ILiveFacts
 
     /// <summary>The certificate the load balancer holds for the domain, or null when unknown.</summary>
     DomainCertificate? Certificate(string domain) => null;
+
+    /// <summary>The migration rehearsals Ward ran and recorded for a database, newest first; null when Ward did not look.</summary>
+    IReadOnlyList<ObservedRehearsal>? Rehearsals(string database) => null;
 }
+
+/// <summary>A migration rehearsal as Ward ran and recorded it (<c>ward db rehearse</c>), as SWO-001 judges it.</summary>
+/// <param name="At">When it ended.</param>
+/// <param name="Source">The database it dumped (user@host:port/database).</param>
+/// <param name="Verified">Whether the restored copy matched the source.</param>
+/// <param name="Problem">The first difference, or why it could not run, when it did not verify.</param>
+/// <param name="SourceBytes">The source's size.</param>
+/// <param name="TotalSeconds">Dump, restore and verification, end to end.</param>
+public sealed record ObservedRehearsal(DateTimeOffset At, string Source, bool Verified, string? Problem, long SourceBytes, double TotalSeconds);
 
 /// <summary>A domain's certificate as the load balancer holds it.</summary>
 /// <param name="Issuer">Who signed it.</param>

@@ -5,7 +5,9 @@ namespace Ward.Rules.Tests;
 /// <summary>
 /// A hand-written stand-in for a connected cluster and DNS: image sizes and A records from a table. Samples give
 /// one in a <c>live.json</c> next to them: <c>{"images": {"image:tag": bytes}, "dns": {"domain": ["ip"]}, "mapped":
-/// {"domain": "since"}, "certificates": {"domain": {"issuer", "notAfter", "acme", "lastError"}}}</c>.
+/// {"domain": "since"}, "certificates": {"domain": {"issuer", "notAfter", "acme", "lastError"}}, "rehearsals": {"database":
+/// [{"at", "source", "verified", "problem", "sourceBytes", "totalSeconds"}]}}</c>. With "rehearsals", a database it
+/// does not name has none recorded; without it, Ward did not look.
 /// </summary>
 internal sealed class FakeLiveFacts : ILiveFacts
 {
@@ -16,6 +18,12 @@ internal sealed class FakeLiveFacts : ILiveFacts
     public Dictionary<string, DateTimeOffset> Mapped { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, DomainCertificate> Certificates { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The recorded rehearsals per database; null when this cluster was not asked for them.</summary>
+    public Dictionary<string, List<ObservedRehearsal>>? RecordedRehearsals { get; set; }
+
+    public IReadOnlyList<ObservedRehearsal>? Rehearsals(string database) =>
+        RecordedRehearsals is null ? null : RecordedRehearsals.GetValueOrDefault(database) ?? [];
 
     public DateTimeOffset? MappedSince(string domain) => Mapped.TryGetValue(domain, out var since) ? since : null;
 
@@ -64,6 +72,14 @@ internal sealed class FakeLiveFacts : ILiveFacts
                     value.GetProperty("acme").GetBoolean(),
                     value.TryGetProperty("lastError", out var error) ? error.GetString() : null);
             }
+        }
+
+        if (document.RootElement.TryGetProperty("rehearsals", out var rehearsals))
+        {
+            facts.RecordedRehearsals = rehearsals.EnumerateObject().ToDictionary(
+                database => database.Name,
+                database => database.Value.Deserialize<List<ObservedRehearsal>>(JsonSerializerOptions.Web)!,
+                StringComparer.Ordinal);
         }
 
         return facts;

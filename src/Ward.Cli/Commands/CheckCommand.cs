@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ward.Deploying.Databases;
 using Ward.Deploying.Live;
 using Ward.Model.Diagnostics;
 using Ward.Model.Spec;
@@ -73,7 +74,7 @@ internal static class CheckCommand
         {
             var resolver = DnsResolver.Create(connection.Resolver);
             using var target = EngineTarget.Resolve(connection.Host);
-            var facts = await LiveFacts.GatherAsync(environment.Spec, target.Images, resolver, token);
+            var facts = await LiveFacts.GatherAsync(environment.Spec, target.Images, resolver, new Rehearsals(target.Engine, TimeProvider.System), token);
             Console.Error.WriteLine($"ward: live facts from {target.Description}: {facts.Summary}");
             environment = environment.WithLive(facts);
         }

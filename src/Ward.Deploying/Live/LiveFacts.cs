@@ -1,3 +1,4 @@
+using Ward.Deploying.Databases;
 using Ward.Engine.Ports;
 using Ward.Model.Spec;
 using Ward.Rules;
@@ -14,6 +15,7 @@ public sealed class LiveFacts : ILiveFacts
     private readonly Dictionary<string, IReadOnlyList<string>> _records;
     private IReadOnlyDictionary<string, DateTimeOffset> _mappedSince = new Dictionary<string, DateTimeOffset>();
     private IReadOnlyDictionary<string, DomainCertificate> _certificates = new Dictionary<string, DomainCertificate>();
+    private IReadOnlyDictionary<string, IReadOnlyList<ObservedRehearsal>>? _rehearsals;
 
     private LiveFacts(Dictionary<string, long> imageSizes, Dictionary<string, IReadOnlyList<string>> records, IReadOnlyList<string> unanswered, string resolver)
     {
@@ -25,11 +27,11 @@ public sealed class LiveFacts : ILiveFacts
 
     /// <summary>These facts and since when Ward has seen each domain point at the manager (the server's observations).</summary>
     public LiveFacts WithMappedSince(IReadOnlyDictionary<string, DateTimeOffset> mappedSince) =>
-        new(_imageSizes, _records, Unanswered, Resolver) { _mappedSince = mappedSince, _certificates = _certificates };
+        new(_imageSizes, _records, Unanswered, Resolver) { _mappedSince = mappedSince, _certificates = _certificates, _rehearsals = _rehearsals };
 
     /// <summary>These facts and the certificates the load balancer holds for the domains.</summary>
     public LiveFacts WithCertificates(IReadOnlyDictionary<string, DomainCertificate> certificates) =>
-        new(_imageSizes, _records, Unanswered, Resolver) { _mappedSince = _mappedSince, _certificates = certificates };
+        new(_imageSizes, _records, Unanswered, Resolver) { _mappedSince = _mappedSince, _certificates = certificates, _rehearsals = _rehearsals };
 
     /// <summary>What could not be found out (an image no node holds, a domain the resolver did not answer for).</summary>
     public IReadOnlyList<string> Unanswered { get; }
@@ -47,7 +49,8 @@ public sealed class LiveFacts : ILiveFacts
         }
     }
 
-    public static async Task<LiveFacts> GatherAsync(EnvironmentSpec spec, IImageSource images, IDomainResolver resolver, CancellationToken cancellationToken)
+    /// <summary>Image sizes and A records, and, when the file plans a switchover, the migration rehearsals the swarm records (SWO-001).</summary>
+    public static async Task<LiveFacts> GatherAsync(EnvironmentSpec spec, IImageSource images, IDomainResolver resolver, Rehearsals rehearsals, CancellationToken cancellationToken)
     {
         var unanswered = new List<string>();
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -79,7 +82,22 @@ public sealed class LiveFacts : ILiveFacts
             }
         }
 
-        return new LiveFacts(sizes, records, unanswered, resolver.Description);
+        return new LiveFacts(sizes, records, unanswered, resolver.Description) { _rehearsals = await RehearsalsAsync(spec, rehearsals, cancellationToken) };
+    }
+
+    /// <summary>Each hosted database's recorded rehearsals, when the file plans a switchover (else nothing asks for them).</summary>
+    private static async Task<IReadOnlyDictionary<string, IReadOnlyList<ObservedRehearsal>>?> RehearsalsAsync(EnvironmentSpec spec, Rehearsals rehearsals, CancellationToken cancellationToken)
+    {
+        if (spec.Switchover is null || !spec.Databases.Any(d => d.IsHosted))
+        {
+            return null;
+        }
+
+        var recorded = await rehearsals.ListAsync(spec.Name, null, cancellationToken);
+        return spec.Databases.Where(d => d.IsHosted).ToDictionary(
+            d => d.Name,
+            d => (IReadOnlyList<ObservedRehearsal>)[.. recorded.Where(r => r.Database == d.Name).Select(r => new ObservedRehearsal(r.At, r.Source, r.Verified, r.Difference ?? r.Failure, r.SourceBytes, r.TotalSeconds))],
+            StringComparer.Ordinal);
     }
 
     public long? ImageSize(string image) => _imageSizes.TryGetValue(image, out var size) ? size : null;
@@ -89,4 +107,6 @@ public sealed class LiveFacts : ILiveFacts
     public DateTimeOffset? MappedSince(string domain) => _mappedSince.TryGetValue(domain, out var since) ? since : null;
 
     public DomainCertificate? Certificate(string domain) => _certificates.GetValueOrDefault(domain);
+
+    public IReadOnlyList<ObservedRehearsal>? Rehearsals(string database) => _rehearsals?.GetValueOrDefault(database);
 }

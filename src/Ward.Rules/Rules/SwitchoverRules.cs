@@ -83,9 +83,16 @@ public sealed class DomainLeadTimeRule : Rule
     }
 }
 
-/// <summary>SWO-001: a restore has been rehearsed, and passed, shortly before the switchover.</summary>
+/// <summary>
+/// SWO-001: the databases' migration has been rehearsed, and verified, shortly before the switchover. Connected, it
+/// judges the rehearsals Ward ran and recorded (<c>ward db rehearse</c>) and estimates the cut-over's dump and restore
+/// from them; the file's <c>restore_rehearsal</c> is a claim, judged only when there is nothing observed to judge.
+/// </summary>
 public sealed class RestoreRehearsalRule : Rule
 {
+    /// <summary>The dump and restore may take at most this share of the window: the rest is for verifying and, if need be, rolling back.</summary>
+    public const double WindowShareForDataMove = 0.5;
+
     public override RuleDescriptor Descriptor { get; } = new()
     {
         Id = "SWO-001",
@@ -93,8 +100,8 @@ public sealed class RestoreRehearsalRule : Rule
         Severity = Severity.Error,
         Scope = RuleScope.ProductionOnly,
         Kind = RuleKind.Attest,
-        Why = "An untested restore is not a migration plan: dump the current database, restore it into the new environment, verify nothing was lost and time it, before the real switchover.",
-        Fix = "Rehearse the restore and record it:\n  switchover:\n    restore_rehearsal: { at: 2026-11-28T10:00:00Z, passed: true }\n(within 30 days before the switchover window).",
+        Why = "An untested restore is not a migration plan: dump the current database, restore it into the new environment, verify nothing was lost and time it, before the real switchover. Ward runs the rehearsal and records it; what the file declares (restore_rehearsal) is a claim, not an observation. The rehearsal's time also tells whether the dump and restore fit in half the maintenance window.",
+        Fix = "Rehearse against the current database, within 30 days before the window:\n  ward db rehearse ENV DB --from postgresql://USER:PASSWORD@HOST:PORT/DATABASE\nthen `ward db rehearsals ENV DB` shows what was recorded. Without a connection to the swarm, Ward can only read the file's claim: `switchover: { restore_rehearsal: { at: 2026-11-28T10:00:00Z, passed: true } }`.",
         Source = "MedStack Go to Production (test a database dump and restore before switchover).",
     };
 
@@ -103,14 +110,80 @@ public sealed class RestoreRehearsalRule : Rule
         // Only a migration has a restore to rehearse; a file without a switchover section is told so by SWO-002.
         if (context.Spec.Switchover is not { } switchover)
         {
-            yield break;
+            return [];
         }
 
+        var hosted = context.Spec.Databases.Select((database, index) => (database, index)).Where(d => d.database.IsHosted).ToList();
+        var observed = context.Live is { } live && hosted.Count > 0 && hosted.All(d => live.Rehearsals(d.database.Name) is not null);
+        // A window that has ended is SWO-002's to report (record the outcome, or plan a new window); rehearsals are
+        // judged against the next one.
+        var ended = switchover.Window is { } window && window.End <= context.Now;
+        var findings = ended ? [] : observed ? Observed(context, switchover, hosted).ToList() : Declared(context, switchover).ToList();
+        if (switchover.RestoreRehearsal is { } claim)
+        {
+            findings.Add(Report(
+                Paths.Ward("switchover", "restore_rehearsal"),
+                observed
+                    ? $"restore_rehearsal ({claim.At:u}) is declared in the file, not observed: Ward judged the rehearsals it recorded instead"
+                    : $"restore_rehearsal ({claim.At:u}) is declared in the file, not observed: connected to the swarm (ward check --live, the console), Ward judges the rehearsals it ran and recorded (ward db rehearse)",
+                Severity.Info,
+                "switchover"));
+        }
+
+        return findings;
+    }
+
+    /// <summary>The newest rehearsal Ward recorded for each database it hosts, before the switchover starts.</summary>
+    private IEnumerable<Finding> Observed(RuleContext context, SwitchoverSpec switchover, IReadOnlyList<(DatabaseSpec Database, int Index)> hosted)
+    {
+        // Before a window that has not started, a rehearsal must precede it; once it has, the newest one counts.
+        var deadline = switchover.Window is { } upcoming && upcoming.Start > context.Now ? upcoming.Start : context.Now;
+        var estimate = 0.0;
+        foreach (var (database, index) in hosted)
+        {
+            var path = Paths.Ward("databases", index);
+            var subject = $"database {database.Name}";
+            var newest = context.Live!.Rehearsals(database.Name)!.Where(r => r.At <= deadline).MaxBy(r => r.At);
+            if (newest is null)
+            {
+                yield return Report(path, $"Ward has recorded no migration rehearsal of database {database.Name}: run `ward db rehearse {context.Spec.Name} {database.Name} --from postgresql://USER:PASSWORD@HOST:PORT/DATABASE` against the current database", subject: subject);
+                continue;
+            }
+
+            if (!newest.Verified)
+            {
+                yield return Report(path, $"the newest rehearsal of database {database.Name} ({newest.At:u}, from {newest.Source}) did not verify: {newest.Problem ?? "no reason was recorded"}", subject: subject);
+                continue;
+            }
+
+            var age = deadline - newest.At;
+            if (age > context.Options.RestoreRehearsalFreshness)
+            {
+                yield return Report(path, $"the newest verified rehearsal of database {database.Name} ({newest.At:u}) is {age.TotalDays:0} days before the switchover; rehearse within {context.Options.RestoreRehearsalFreshness.TotalDays:0} days", subject: subject);
+            }
+
+            estimate += newest.TotalSeconds;
+        }
+
+        if (switchover.Window is { } window && estimate > (window.End - window.Start).TotalSeconds * WindowShareForDataMove)
+        {
+            var length = window.End - window.Start;
+            yield return Report(
+                Paths.Ward("switchover", "window"),
+                $"the dump, restore and verification of the databases took {Duration(estimate)} when rehearsed; the {Duration(length.TotalSeconds)} window leaves {Duration(length.TotalSeconds * WindowShareForDataMove)} for it (half, the rest for checking and rolling back): plan a longer window, or move the data ahead of it",
+                Severity.Warning,
+                "switchover");
+        }
+    }
+
+    /// <summary>What the file claims, when nothing observed can be judged (not connected, or no database Ward hosts).</summary>
+    private IEnumerable<Finding> Declared(RuleContext context, SwitchoverSpec switchover)
+    {
         var rehearsal = switchover.RestoreRehearsal;
         var path = Paths.Ward("switchover", "restore_rehearsal");
         if (rehearsal is null)
         {
-            yield return Report(path, "no restore rehearsal is recorded (x-ward.switchover.restore_rehearsal)", subject: "switchover");
+            yield return Report(path, "no restore rehearsal is recorded (x-ward.switchover.restore_rehearsal; connected to the swarm, Ward reads the rehearsals it ran: ward db rehearse)", subject: "switchover");
             yield break;
         }
 
@@ -131,6 +204,9 @@ public sealed class RestoreRehearsalRule : Rule
             }
         }
     }
+
+    private static string Duration(double seconds) =>
+        seconds >= 3600 ? $"{seconds / 3600:0.#} h" : seconds >= 60 ? $"{seconds / 60:0.#} min" : $"{seconds:0.#} s";
 }
 
 /// <summary>SWO-002: a maintenance window of at least two hours.</summary>

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Ward.Deploying;
 using Ward.Deploying.Balancing;
+using Ward.Deploying.Databases;
 using Ward.Deploying.Live;
 using Ward.Deploying.Loading;
 using Ward.Engine.Ports;
@@ -68,7 +69,7 @@ public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, 
         {
             try
             {
-                var facts = await LiveFacts.GatherAsync(environment.Spec, engine.Images, _resolver.Value, cancellationToken);
+                var facts = await LiveFacts.GatherAsync(environment.Spec, engine.Images, _resolver.Value, new Rehearsals(engine.Engine, time), cancellationToken);
                 if (await Balancer().ObserveAsync(environment.Name, cancellationToken) is { } balancer)
                 {
                     facts = facts.WithCertificates(DomainStatus.Certificates(DomainStatus.Of(balancer)));
