@@ -11,20 +11,20 @@ started=$(date +%s)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-step "1/7 checking the machine (installs what is missing)"
+step "1/8 checking the machine (installs what is missing)"
 "$root/scripts/setup.sh"
 
-step "2/7 building Ward"
+step "2/8 building Ward"
 "$ward" --version >/dev/null
 echo "ward: built"
 
-step "3/7 starting the local cluster (a manager and two workers)"
+step "3/8 starting the local cluster (a manager and two workers)"
 "$ward" cluster up --workers 2
 
-step "4/7 building the images from Debian packages: Ward's load balancer and the clinic's (cached)"
+step "4/8 building the images from Debian packages: Ward's load balancer and the clinic's (cached)"
 "$root/scripts/build-images.sh"
 
-step "5/7 checking and deploying the clinic (production)"
+step "5/8 checking and deploying the clinic (production)"
 mkdir -p "$secrets" && chmod 700 "$secrets"
 if [[ ! -s "$secrets/db_password" ]]; then
   # A fresh random password, kept outside the repository; it reaches PostgreSQL as a Docker secret only.
@@ -34,10 +34,13 @@ export CLINIC_SECRETS_DIR="$secrets"
 "$ward" check "$environment" --brief
 "$ward" apply "$environment" --yes
 
-step "6/7 starting the control plane (ward serve on http://127.0.0.1:8080)"
+step "6/8 the database's first backup (taken by its repository on worker-2, then checked by restoring it)"
+"$ward" db backups "$environment" records --wait 300
+
+step "7/8 starting the control plane (ward serve on http://127.0.0.1:8080)"
 "$root/scripts/serve.sh" start
 
-step "7/7 where it runs"
+step "8/8 where it runs"
 "$ward" status "$environment"
 echo
 echo "The clinic is served by the load balancer on the manager, 10.213.0.10 (ports 80 and 443), as https://clinic.example.org/"

@@ -160,6 +160,8 @@ public sealed class DatabaseTests(TestCluster cluster)
             Assert.True(refused.ExitCode == 1, refused.ToString());
             Assert.Contains("refused the credentials", refused.Stdout);
             Assert.DoesNotContain("wrong-password", refused.Output);
+            var gate = await Swo001Async("dbpit");
+            Assert.Contains(gate, f => f.Severity == "error" && f.Message.Contains("did not verify", StringComparison.Ordinal) && f.Message.Contains("refused the credentials", StringComparison.Ordinal));
             var rehearsal = await Db("rehearse", "dbpit", "records", "--from", $"postgresql://records:{password}@ward-db-records:5432/records", "--format", "json");
             Assert.True(rehearsal.ExitCode == 0, rehearsal.ToString());
             Assert.DoesNotContain(password, rehearsal.Output);
@@ -174,11 +176,37 @@ public sealed class DatabaseTests(TestCluster cluster)
             var records = JsonNode.Parse(recorded.Stdout)!.AsArray();
             Assert.Equal([true, false], records.Select(r => r!["verified"]!.GetValue<bool>()));
             Assert.Contains("refused the credentials", records[1]!["failure"]!.GetValue<string>());
+
+            // The production gate reads what Ward recorded: the verified rehearsal, not a claim in the file.
+            gate = await Swo001Async("dbpit");
+            Assert.DoesNotContain(gate, f => f.Severity is "error" or "warning");
+            Assert.Contains(gate, f => f.Severity == "info" && f.Message.Contains("declared in the file, not observed", StringComparison.Ordinal));
         }
         finally
         {
             await Stacks.RemoveAsync(cluster.Manager, "dbpit", token);
         }
+    }
+
+    /// <summary>
+    /// SWO-001's findings for the environment checked live as production, with a switchover planned two days ahead and
+    /// a claimed rehearsal in the file (which the gate must not take for an observed one).
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Severity, string Message)>> Swo001Async(string name)
+    {
+        var start = DateTimeOffset.UtcNow.AddDays(2);
+        var planned = Yaml(name).Replace("kind: staging }", $$"""
+            kind: production }
+              switchover:
+                window: { start: {{start:yyyy-MM-ddTHH:mm:ssZ}}, end: {{start.AddHours(3):yyyy-MM-ddTHH:mm:ssZ}} }
+                restore_rehearsal: { at: {{start.AddDays(-1):yyyy-MM-ddTHH:mm:ssZ}}, passed: true }
+            """, StringComparison.Ordinal);
+        var file = EnvironmentFile.Write(name + "-gate", planned);
+        var check = await WardCli.RunAsync(["check", file.Path, "--live", "--format", "json", "--host", TestCluster.ManagerHost], null, TimeSpan.FromMinutes(2));
+        Assert.True(check.ExitCode is 0 or 1, check.ToString());
+        return [.. JsonNode.Parse(check.Stdout)!["findings"]!.AsArray()
+            .Where(f => f!["rule"]!.GetValue<string>() == "SWO-001")
+            .Select(f => (f!["severity"]!.GetValue<string>(), f["message"]!.GetValue<string>()))];
     }
 
     private static Task<ProcessResult> Db(params string[] arguments) =>

@@ -27,7 +27,7 @@ internal static class CheckCommand
         var envFile = CommonOptions.EnvFile();
         var catalog = CommonOptions.Catalog();
         var color = CommonOptions.Color();
-        var live = new Option<bool>("--live") { Description = "Also run the rules that need the live cluster and DNS: image sizes from the nodes (IMG-002), each domain's A records (DNS-001)." };
+        var live = new Option<bool>("--live") { Description = "Also run the rules that need the live cluster and DNS: image sizes from the nodes (IMG-002), each domain's A records (DNS-001), the migration rehearsals Ward recorded (SWO-001)." };
         var host = new Option<string?>("--host") { Description = "With --live: the engine to ask (default DOCKER_HOST, else the local cluster, else /var/run/docker.sock)." };
         var resolver = new Option<string?>("--resolver") { Description = $"With --live: the DNS resolver to ask, ADDRESS[:PORT] (default ${DnsResolver.Variable}, else the system's).", HelpName = "ADDRESS" };
         var command = new Command("check", "Check an environment file for production readiness: every rule of the catalog that the file decides (and, with --live, those that need the cluster and DNS).")

@@ -100,15 +100,32 @@ internal static class DatabaseCommand
     private static Command Backups()
     {
         var format = CommonOptions.Format("text", "json");
-        var command = new Command("backups", "The database's backups (time, kind, size, duration, checked), newest first; the earliest point a restore can reach.") { format };
+        var wait = new Option<int?>("--wait") { Description = "Wait up to this many seconds until a backup has been taken and checked (a new database's first one); exit 1 if none has by then.", HelpName = "SECONDS" };
+        var command = new Command("backups", "The database's backups (time, kind, size, duration, checked), newest first; the earliest point a restore can reach.") { format, wait };
         var inputs = Common(command);
         Act(command, inputs, async (parse, target, environment, database, token) =>
         {
-            var listing = await new Backups(target.Engine, target.Nodes(), TimeProvider.System).ListAsync(environment, database, token);
+            var backups = new Backups(target.Engine, target.Nodes(), TimeProvider.System);
+            var seconds = parse.GetValue(wait);
+            if (seconds is < 0)
+            {
+                Console.Error.WriteLine($"ward: --wait {seconds} is not a number of seconds (0 or more)");
+                return ExitCodes.InvalidInput;
+            }
+
+            var listing = seconds is { } limit
+                ? await backups.WaitForCheckedAsync(environment, database, TimeSpan.FromSeconds(limit), token)
+                : await backups.ListAsync(environment, database, token);
+            var waitedInVain = seconds is not null && !listing.HasChecked;
+            if (waitedInVain)
+            {
+                Console.Error.WriteLine($"ward: no backup of {database} was taken and checked within {seconds} s");
+            }
+
             if (parse.GetValue(format) == "json")
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { listing.Backups, listing.Skipped, listing.EarliestRestorePoint, listing.NextBackupAt, listing.SchedulerSeenAt, listing.Stanza, listing.Repository, listing.RepositoryFreeBytes, listing.RepositoryTotalBytes }, Json));
-                return ExitCodes.Ok;
+                return waitedInVain ? ExitCodes.Failed : ExitCodes.Ok;
             }
 
             Console.Out.WriteLine($"{database}: {listing.Backups.Count} backup(s); repository {listing.Repository ?? "unknown"}, {Megabytes(listing.RepositoryFreeBytes)} free; next backup {Time(listing.NextBackupAt)}");
@@ -123,7 +140,7 @@ internal static class DatabaseCommand
                 Console.Out.WriteLine($"  skipped {Time(skipped.From)} to {Time(skipped.To)}: {skipped.Reason}");
             }
 
-            return ExitCodes.Ok;
+            return waitedInVain ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return command;
     }

@@ -118,6 +118,9 @@ public sealed record BackupListing(
     /// <summary>The newest backup that is good (taken, checked, with data), if any.</summary>
     public BackupEntry? LastGood => Backups.Where(b => b.IsGood).MaxBy(b => b.Started);
 
+    /// <summary>Whether a backup has run to a verdict of its check (good or not): one neither running nor waiting for its check.</summary>
+    public bool HasChecked => Backups.Any(b => b.Status != "running" && b.Check.Status != "pending");
+
     internal static BackupListing From(JsonNode node) => new(
         [.. (node["backups"]?.AsArray() ?? []).OfType<JsonNode>().Select(BackupEntry.From).OrderByDescending(b => b.Started)],
         [.. (node["skipped"]?.AsArray() ?? []).OfType<JsonNode>().Select(s => new SkippedBackups(
@@ -186,6 +189,35 @@ public sealed class Backups(IEngine engine, INodeEngines nodes, TimeProvider tim
         catch (JsonException e)
         {
             throw new DatabaseOperationException(DatabaseFailureCodes.NotRunning, $"the repository of {deployed.Name} answered with something that is not its catalog: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The catalog once a backup in it has been taken and checked (a new database's first, taken by the repository on
+    /// its own), or as it is when <paramref name="timeout"/> passes first. A repository still starting is waited for.
+    /// </summary>
+    /// <exception cref="DatabaseOperationException">The repository never answered within the time.</exception>
+    public async Task<BackupListing> WaitForCheckedAsync(string environment, string database, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        while (true)
+        {
+            BackupListing? listing = null;
+            try
+            {
+                listing = await ListAsync(environment, database, cancellationToken);
+            }
+            catch (DatabaseOperationException) when (time.GetUtcNow() < deadline)
+            {
+                // Its task is not running yet, or is starting: ask again.
+            }
+
+            if (listing is not null && (listing.HasChecked || time.GetUtcNow() >= deadline))
+            {
+                return listing;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(5), time, cancellationToken);
         }
     }
 

@@ -1,4 +1,5 @@
 using Ward.Engine.Desired;
+using Ward.Model.Spec;
 
 namespace Ward.Engine.Databases;
 
@@ -50,7 +51,7 @@ public static class DatabaseNames
     /// <summary>The database's name on its own network, for its repository and jobs.</summary>
     public static string DatabaseAlias(string database) => $"ward-db-{database}";
 
-    public static string RepositoryAlias(string database) => $"ward-backups-{database}";
+    public static string RepositoryAlias(string database) => DatabaseSpec.RepositoryServiceOf(database);
 
     public static string RepositoryService(string environment, string database) => StackNames.Scoped(environment, RepositoryAlias(database));
 

@@ -145,8 +145,8 @@ public static class DatabaseServices
                 },
                 ["Resources"] = new JsonObject
                 {
-                    ["Limits"] = new JsonObject { ["NanoCPUs"] = 1_000_000_000L, ["MemoryBytes"] = 1024 * Mebibyte },
-                    ["Reservations"] = new JsonObject { ["NanoCPUs"] = 100_000_000L, ["MemoryBytes"] = 128 * Mebibyte },
+                    ["Limits"] = new JsonObject { ["NanoCPUs"] = BackupRepositorySizing.LimitNanoCpus, ["MemoryBytes"] = BackupRepositorySizing.LimitMemoryBytes },
+                    ["Reservations"] = new JsonObject { ["NanoCPUs"] = BackupRepositorySizing.ReservedNanoCpus, ["MemoryBytes"] = BackupRepositorySizing.ReservedMemoryBytes },
                 },
                 ["RestartPolicy"] = new JsonObject { ["Condition"] = "any", ["Delay"] = 10 * Second, ["MaxAttempts"] = 0 },
                 ["Placement"] = new JsonObject { ["Constraints"] = Strings(backups.Placement) },

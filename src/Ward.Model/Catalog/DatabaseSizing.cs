@@ -65,3 +65,19 @@ public sealed record DatabaseSizing(DatabaseTier Tier)
 
     private static KeyValuePair<string, string> Setting(string name, string value) => new(name, value);
 }
+
+/// <summary>
+/// What a database's backup repository (pgBackRest's, one task beside its storage) reserves and may use: it archives
+/// WAL and moves backups, mostly waiting on disk and network, so it reserves little and is capped at one core and 1 GB.
+/// The plan and the capacity view count it with these figures, so they must be the service's.
+/// </summary>
+public static class BackupRepositorySizing
+{
+    public const long ReservedNanoCpus = 100_000_000;
+
+    public const long ReservedMemoryBytes = 128L * 1024 * 1024;
+
+    public const long LimitNanoCpus = 1_000_000_000;
+
+    public const long LimitMemoryBytes = 1024L * 1024 * 1024;
+}

@@ -73,6 +73,11 @@ public sealed record DatabaseSpec
 
     /// <summary>Whether Ward runs the database on the cluster (as opposed to connecting to an external one).</summary>
     public bool IsHosted => External is null;
+
+    /// <summary>The service of its backup repository that Ward adds, by its name in the environment (deployed with the environment's prefix).</summary>
+    public string RepositoryService => RepositoryServiceOf(Name);
+
+    public static string RepositoryServiceOf(string database) => $"ward-backups-{database}";
 }
 
 public sealed record ExternalDatabase(string Host, int Port);

@@ -226,7 +226,7 @@ public sealed class FailoverCapacityRule : Rule
             yield break;
         }
 
-        // The cluster's services are the file's, in file order: the i-th of the placement is the i-th of the file.
+        // The cluster's services start with the file's, in file order: the i-th of the placement is the i-th of the file.
         var before = context.Placement!;
         var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < before.Services.Count; i++)
@@ -246,6 +246,14 @@ public sealed class FailoverCapacityRule : Rule
             var problems = new List<Problem>();
             foreach (var i in affected)
             {
+                // After the file's services come those Ward adds for its databases (EnvironmentCluster.ServicesOf): each
+                // keeps its data on the node its placement names and waits for that node, as a pinned stateful service
+                // of the file does, so losing it is not this rule's to report.
+                if (i >= context.Spec.Services.Count)
+                {
+                    continue;
+                }
+
                 // Cheap counts first: most services simply moved their task to another node.
                 var was = before.Services[i];
                 var isStateful = stateful[i] ??= ServiceFacts.IsStateful(context.Spec.Services[i], context.Spec);

@@ -367,7 +367,18 @@ public sealed class PendingAtApplyRule : Rule
         Scheduler? scheduler = null;
         foreach (var placed in placement.Services.Where(s => s.Pending > 0))
         {
-            var service = context.Spec.FindService(placed.Name)!;
+            if (context.Spec.FindService(placed.Name) is not { } service)
+            {
+                // A service Ward adds for a database (its own, or its backup repository): reported at the database.
+                var index = context.Spec.Databases.ToList().FindIndex(d => placed.Name == d.Name || placed.Name == d.RepositoryService);
+                yield return Report(
+                    Paths.Ward("databases", Math.Max(0, index)),
+                    $"{placed.Name}, which Ward adds for database {context.Spec.Databases[Math.Max(0, index)].Name}: {placed.Pending} of {placed.Desired} tasks would stay pending at apply time: {placed.Reason}",
+                    subject: $"service {placed.Name}",
+                    value: $"{placed.Pending} pending");
+                continue;
+            }
+
             if (placed.Pending <= ReportedByOtherRules(context, service))
             {
                 continue;

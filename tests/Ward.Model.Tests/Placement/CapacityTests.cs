@@ -64,6 +64,35 @@ public sealed class CapacityTests
     }
 
     [Fact]
+    public void The_services_Ward_adds_for_a_database_are_counted_where_their_placement_sends_them()
+    {
+        // A database without `service:` gets one Ward adds, at its tier; its backups get a repository on another node.
+        var yaml = Clinic.Replace("""
+            volumes:
+              records: {}
+            """, """
+              databases:
+                - name: ledger
+                  engine: postgres
+                  version: "15"
+                  tier: basic-1
+                  placement: [ "node.labels.database == true" ]
+                  backups: { repository: { placement: [ "node.hostname == worker-2" ] } }
+            volumes:
+              records: {}
+            """, StringComparison.Ordinal);
+        var cluster = ClusterOf(yaml.Replace("name: worker-1, role: worker, size: large", "name: worker-1, role: worker, size: x-large", StringComparison.Ordinal));
+
+        var ledger = cluster.Services.Single(s => s.Name == "ledger");
+        Assert.Equal((500_000_000L, 2L << 30, true), (ledger.NanoCpus, ledger.MemoryBytes, ledger.KeepsDataOnNode));
+        var repository = cluster.Services.Single(s => s.Name == "ward-backups-ledger");
+        Assert.Equal((BackupRepositorySizing.ReservedNanoCpus, BackupRepositorySizing.ReservedMemoryBytes), (repository.NanoCpus, repository.MemoryBytes));
+        var plan = CapacityPlanner.Plan(cluster).Shown;
+        Assert.Equal(1_500_000_000L + 250_000_000 + 500_000_000, plan.Node("worker-1")!.ReservedNanoCpus);
+        Assert.Equal(1_500_000_000L + BackupRepositorySizing.ReservedNanoCpus, plan.Node("worker-2")!.ReservedNanoCpus);
+    }
+
+    [Fact]
     public void The_files_nodes_have_their_catalog_sizes_and_the_plan_says_everything_fits()
     {
         var cluster = ClusterOf(Clinic);

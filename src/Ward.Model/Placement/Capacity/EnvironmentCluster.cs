@@ -42,15 +42,52 @@ public sealed record EnvironmentCluster(IReadOnlyList<ClusterNode> Nodes, IReadO
     }
 
     /// <summary>
-    /// What each of the file's services asks of the scheduler, in file order. A service that runs a database Ward
-    /// hosts asks what its tier reserves (Ward sets those reservations when it deploys it), not what the file says.
+    /// What each of the file's services asks of the scheduler, in file order, then what Ward adds for the databases it
+    /// hosts. A service that runs a database Ward hosts asks what its tier reserves (Ward sets those reservations when
+    /// it deploys it), not what the file says.
     /// </summary>
     public static IReadOnlyList<ServiceDemand> ServicesOf(EnvironmentSpec spec, SizeCatalog catalog) =>
         [.. spec.Services.Select(s => TierReservation(spec, s, catalog) is { } tier ? ServiceDemand.From(s, spec) with
         {
             NanoCpus = ServiceDemand.NanoCpusOf(tier.ReservedCpus),
             MemoryBytes = tier.ReservedMemoryBytes,
-        } : ServiceDemand.From(s, spec))];
+        } : ServiceDemand.From(s, spec)),
+        .. AddedForDatabases(spec, catalog)];
+
+    /// <summary>
+    /// The services Ward adds for the PostgreSQL databases it hosts: the database's own when the file names none
+    /// (<c>service:</c>), at its tier's reservation, and each backup repository. Both keep their data on their node.
+    /// </summary>
+    private static IEnumerable<ServiceDemand> AddedForDatabases(EnvironmentSpec spec, SizeCatalog catalog)
+    {
+        foreach (var database in spec.Databases.Where(d => d.IsHosted && d.Engine == DatabaseEngine.Postgres))
+        {
+            if (database.Service is null && catalog.FindTier(database.Tier) is { } tier)
+            {
+                var sizing = new DatabaseSizing(tier);
+                yield return new ServiceDemand
+                {
+                    Name = database.Name,
+                    Constraints = Eligibility.Parse(database.Placement),
+                    NanoCpus = ServiceDemand.NanoCpusOf(sizing.ReservedCpus),
+                    MemoryBytes = sizing.ReservedMemoryBytes,
+                    KeepsDataOnNode = true,
+                };
+            }
+
+            if (database.Backups is { } backups)
+            {
+                yield return new ServiceDemand
+                {
+                    Name = database.RepositoryService,
+                    Constraints = Eligibility.Parse(backups.Placement),
+                    NanoCpus = BackupRepositorySizing.ReservedNanoCpus,
+                    MemoryBytes = BackupRepositorySizing.ReservedMemoryBytes,
+                    KeepsDataOnNode = true,
+                };
+            }
+        }
+    }
 
     private static DatabaseSizing? TierReservation(EnvironmentSpec spec, ServiceSpec service, SizeCatalog catalog) =>
         spec.Databases.FirstOrDefault(d => d.IsHosted && d.Service == service.Name) is { } database && catalog.FindTier(database.Tier) is { } tier
