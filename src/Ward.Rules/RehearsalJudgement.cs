@@ -9,8 +9,6 @@ namespace Ward.Rules;
 /// <param name="Age">How long before the deadline the newest rehearsal ended.</param>
 public sealed record RehearsalVerdict(string Database, ObservedRehearsal? Newest, string? Problem, TimeSpan? Age)
 {
-    public bool Passed => Problem is null;
-
     /// <summary>Counts towards the cut-over's estimate: its newest rehearsal ran to a verified copy (fresh or not).</summary>
     public double EstimateSeconds => Newest is { Verified: true } rehearsal ? rehearsal.TotalSeconds : 0;
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ward.Deploying.Databases;
 using Ward.Engine.Ports;
@@ -90,14 +89,6 @@ public sealed class SwitchoverEndpointTests
     {
         var record = new RehearsalRecord("clinic", "records", at, "owner", "legacy@db.example.org:5432/records", true, null, null,
             1_000_000, 400_000, 3, 1200, new Dictionary<string, double> { ["dump"] = 40, ["restore"] = 60 }, 110, 9.8);
-        return swarm.CreateAsync(ObjectKind.Config, new JsonObject
-        {
-            ["Name"] = "ward-rehearsal.clinic.records.1",
-            ["Labels"] = new JsonObject
-            {
-                [Rehearsals.RecordLabel] = "clinic",
-                [Rehearsals.DocumentLabel] = JsonSerializer.Serialize(record, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
-            },
-        }, TestContext.Current.CancellationToken);
+        return swarm.CreateAsync(ObjectKind.Config, Rehearsals.RecordSpec(record, "test"), TestContext.Current.CancellationToken);
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Ward.Deploying.Databases;
 using Ward.Deploying.Live;
@@ -204,20 +202,12 @@ public sealed class SwitchoverPlannerTests : IDisposable
     private Task<LiveFacts> Gather(LoadedEnvironment environment) =>
         LiveFacts.GatherAsync(environment.Spec, _world.Images, _dns, new Rehearsals(_world.Engine, _time), TestContext.Current.CancellationToken);
 
-    /// <summary>A record as <see cref="Rehearsals"/> stores it: a config labelled with its environment, the record as JSON.</summary>
+    /// <summary>A rehearsal recorded on the swarm as <see cref="Rehearsals"/> records it.</summary>
     private Task RecordAsync(string database, DateTimeOffset at, bool verified, double seconds)
     {
         var record = new RehearsalRecord("clinic", database, at, "owner", "legacy@db.example.org:5432/records", verified, verified ? null : "table visits: 1200 rows at the source, 1199 restored", null,
             1_000_000, 400_000, 3, 1200, new Dictionary<string, double> { ["dump"] = seconds / 2, ["restore"] = seconds / 2 }, seconds, 9.8);
-        return _world.Engine.CreateAsync(ObjectKind.Config, new JsonObject
-        {
-            ["Name"] = $"ward-rehearsal.clinic.{database}.{at:yyyyMMddHHmmss}",
-            ["Labels"] = new JsonObject
-            {
-                [Rehearsals.RecordLabel] = "clinic",
-                [Rehearsals.DocumentLabel] = JsonSerializer.Serialize(record, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
-            },
-        }, TestContext.Current.CancellationToken);
+        return _world.Engine.CreateAsync(ObjectKind.Config, Rehearsals.RecordSpec(record, "test"), TestContext.Current.CancellationToken);
     }
 
     /// <summary>Facts as a connected host would have gathered them.</summary>
