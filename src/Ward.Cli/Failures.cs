@@ -1,5 +1,6 @@
 using Ward.Deploying;
 using Ward.Deploying.Databases;
+using Ward.Deploying.Switchover;
 using Ward.Docker.Cluster;
 using Ward.Engine.Applying;
 using Ward.Engine.Desired;
@@ -32,7 +33,7 @@ internal static class Failures
     {
         EngineUnavailableException or NotSwarmManagerException => ExitCodes.Unavailable,
         LockConflictException => ExitCodes.Conflict,
-        DeployRequestException or DesiredStateException or DatabaseRequestException => invalidInput,
+        DeployRequestException or DesiredStateException or DatabaseRequestException or SwitchoverRequestException => invalidInput,
         DatabaseOperationException => ExitCodes.Failed,
         EngineException or ClusterException or IOException => ExitCodes.Failed,
         _ => null,

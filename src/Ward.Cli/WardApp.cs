@@ -22,6 +22,7 @@ internal static class WardApp
         ImageCommand.Create(),
         LoadBalancerCommand.Create(),
         DatabaseCommand.Create(),
+        SwitchoverCommand.Create(),
         ServeCommand.Create(),
         AuditCommand.Create(),
     };

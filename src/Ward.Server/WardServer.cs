@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Ward.Deploying.Switchover;
 using Ward.Server.Api;
 using Ward.Server.Auth;
 using Ward.Server.Services;
@@ -73,6 +74,8 @@ public static partial class WardServer
         services.AddSingleton<StatusCache>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusCache>());
         services.AddSingleton<DomainObservations>();
+        // The switchover's thresholds; a test shortens them (Ward:Switchover:DomainLeadTime=00:01:00, ...).
+        services.AddSingleton(builder.Configuration.GetSection("Ward:Switchover").Get<SwitchoverOptions>() ?? new SwitchoverOptions());
         services.AddSingleton<DomainWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<DomainWatcher>());
         services.AddSingleton<WardMetrics>();
@@ -184,6 +187,7 @@ public static partial class WardServer
         CapacityEndpoints.Map(api);
         MetricsEndpoint.Map(app);
         DatabaseEndpoints.Map(api);
+        SwitchoverEndpoints.Map(api);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         ConsoleFiles.Map(app);
         return app;

@@ -141,13 +141,18 @@ public sealed class Rehearsals(IEngine engine, TimeProvider time)
     private static string Describe(JsonNode difference) =>
         difference is JsonValue value && value.TryGetValue<string>(out var text) ? text : difference.ToJsonString();
 
-    private async Task StoreAsync(RehearsalRecord record, string id, CancellationToken cancellationToken)
+    private Task StoreAsync(RehearsalRecord record, string id, CancellationToken cancellationToken) =>
+        engine.CreateAsync(ObjectKind.Config, RecordSpec(record, id), cancellationToken);
+
+    /// <summary>The config that keeps a rehearsal's record on the swarm, as <see cref="ListAsync"/> reads it back.</summary>
+    /// <param name="record">The record.</param>
+    /// <param name="id">Makes the config's name unique (the job's id).</param>
+    public static JsonObject RecordSpec(RehearsalRecord record, string id)
     {
         var document = JsonSerializer.Serialize(record, Json);
-        var name = $"ward-rehearsal.{record.Environment}.{record.Database}.{record.At.UtcDateTime.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture)}-{id}";
-        await engine.CreateAsync(ObjectKind.Config, new JsonObject
+        return new JsonObject
         {
-            ["Name"] = name,
+            ["Name"] = $"ward-rehearsal.{record.Environment}.{record.Database}.{record.At.UtcDateTime.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture)}-{id}",
             ["Labels"] = new JsonObject
             {
                 [RecordLabel] = record.Environment,
@@ -155,7 +160,7 @@ public sealed class Rehearsals(IEngine engine, TimeProvider time)
                 [DocumentLabel] = document,
             },
             ["Data"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(document)),
-        }, cancellationToken);
+        };
     }
 
     private async Task RemoveSecretAsync(string id)

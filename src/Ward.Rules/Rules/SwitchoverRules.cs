@@ -90,9 +90,6 @@ public sealed class DomainLeadTimeRule : Rule
 /// </summary>
 public sealed class RestoreRehearsalRule : Rule
 {
-    /// <summary>The dump and restore may take at most this share of the window: the rest is for verifying and, if need be, rolling back.</summary>
-    public const double WindowShareForDataMove = 0.5;
-
     public override RuleDescriptor Descriptor { get; } = new()
     {
         Id = "SWO-001",
@@ -136,43 +133,22 @@ public sealed class RestoreRehearsalRule : Rule
     /// <summary>The newest rehearsal Ward recorded for each database it hosts, before the switchover starts.</summary>
     private IEnumerable<Finding> Observed(RuleContext context, SwitchoverSpec switchover, IReadOnlyList<(DatabaseSpec Database, int Index)> hosted)
     {
-        // Before a window that has not started, a rehearsal must precede it; once it has, the newest one counts.
-        var deadline = switchover.Window is { } upcoming && upcoming.Start > context.Now ? upcoming.Start : context.Now;
+        var deadline = RehearsalJudgement.Deadline(switchover.Window, context.Now);
         var estimate = 0.0;
         foreach (var (database, index) in hosted)
         {
-            var path = Paths.Ward("databases", index);
-            var subject = $"database {database.Name}";
-            var newest = context.Live!.Rehearsals(database.Name)!.Where(r => r.At <= deadline).MaxBy(r => r.At);
-            if (newest is null)
+            var verdict = RehearsalJudgement.Judge(context.Spec.Name, database.Name, context.Live!.Rehearsals(database.Name)!, deadline, context.Options.RestoreRehearsalFreshness);
+            if (verdict.Problem is { } problem)
             {
-                yield return Report(path, $"Ward has recorded no migration rehearsal of database {database.Name}: run `ward db rehearse {context.Spec.Name} {database.Name} --from postgresql://USER:PASSWORD@HOST:PORT/DATABASE` against the current database", subject: subject);
-                continue;
+                yield return Report(Paths.Ward("databases", index), problem, subject: $"database {database.Name}");
             }
 
-            if (!newest.Verified)
-            {
-                yield return Report(path, $"the newest rehearsal of database {database.Name} ({newest.At:u}, from {newest.Source}) did not verify: {newest.Problem ?? "no reason was recorded"}", subject: subject);
-                continue;
-            }
-
-            var age = deadline - newest.At;
-            if (age > context.Options.RestoreRehearsalFreshness)
-            {
-                yield return Report(path, $"the newest verified rehearsal of database {database.Name} ({newest.At:u}) is {age.TotalDays:0} days before the switchover; rehearse within {context.Options.RestoreRehearsalFreshness.TotalDays:0} days", subject: subject);
-            }
-
-            estimate += newest.TotalSeconds;
+            estimate += verdict.EstimateSeconds;
         }
 
-        if (switchover.Window is { } window && estimate > (window.End - window.Start).TotalSeconds * WindowShareForDataMove)
+        if (switchover.Window is { } window && RehearsalJudgement.WindowProblem(estimate, window) is { } tooLong)
         {
-            var length = window.End - window.Start;
-            yield return Report(
-                Paths.Ward("switchover", "window"),
-                $"the dump, restore and verification of the databases took {Duration(estimate)} when rehearsed; the {Duration(length.TotalSeconds)} window leaves {Duration(length.TotalSeconds * WindowShareForDataMove)} for it (half, the rest for checking and rolling back): plan a longer window, or move the data ahead of it",
-                Severity.Warning,
-                "switchover");
+            yield return Report(Paths.Ward("switchover", "window"), tooLong, Severity.Warning, "switchover");
         }
     }
 
@@ -204,9 +180,6 @@ public sealed class RestoreRehearsalRule : Rule
             }
         }
     }
-
-    private static string Duration(double seconds) =>
-        seconds >= 3600 ? $"{seconds / 3600:0.#} h" : seconds >= 60 ? $"{seconds / 60:0.#} min" : $"{seconds:0.#} s";
 }
 
 /// <summary>SWO-002: a maintenance window of at least two hours.</summary>

@@ -101,6 +101,15 @@ public static class ProblemCodes
     public const string LastOwner = "last_owner";
     public const string ReadinessGate = "readiness_gate";
 
+    /// <summary>The environment plans no switchover (x-ward.switchover): SwitchoverRequestCodes.NoSwitchover.</summary>
+    public const string NoSwitchover = "no_switchover";
+
+    /// <summary>No switchover window, one shorter than two hours, or one already started: SwitchoverRequestCodes.InvalidWindow.</summary>
+    public const string InvalidSwitchoverWindow = "invalid_switchover_window";
+
+    /// <summary>The switchover names no back-out plan: SwitchoverRequestCodes.NoRollbackPlan.</summary>
+    public const string NoRollbackPlan = "no_rollback_plan";
+
     // The swarm.
     public const string EngineUnavailable = "engine_unavailable";
 

@@ -58,36 +58,48 @@ public sealed class EnvironmentService(StoreOptions store, EngineAccess engine, 
     private static HttpRouteProbe Probe { get; } = new();
 
     /// <summary>
-    /// The environment with facts from the swarm and DNS for the rules that need them, looked up at most every
-    /// <see cref="LiveFactsLifetime"/> per environment. Without a swarm to ask it is returned as it is, and those
-    /// rules say they were not checked.
+    /// The environment with facts from the swarm and DNS for the rules that need them (see <see cref="LiveFactsAsync"/>).
+    /// Without a swarm to ask it is returned as it is, and those rules say they were not checked.
     /// </summary>
     public async Task<LoadedEnvironment> WithLiveFactsAsync(LoadedEnvironment environment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return environment.WithLive(await LiveFactsAsync(environment, cancellationToken));
+        }
+        catch (EngineException)
+        {
+            return environment;
+        }
+    }
+
+    /// <summary>
+    /// Facts from the swarm and DNS (with the load balancer's certificates), looked up at most every
+    /// <see cref="LiveFactsLifetime"/> per environment, and since when Ward has seen each domain point at the manager.
+    /// </summary>
+    /// <exception cref="EngineException">The swarm could not be asked.</exception>
+    public async Task<LiveFacts> LiveFactsAsync(LoadedEnvironment environment, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (!_live.TryGetValue(environment.Name, out var cached) || now - cached.At > LiveFactsLifetime)
         {
-            try
+            var facts = await LiveFacts.GatherAsync(environment.Spec, engine.Images, _resolver.Value, new Rehearsals(engine.Engine, time), cancellationToken);
+            if (await Balancer().ObserveAsync(environment.Name, cancellationToken) is { } balancer)
             {
-                var facts = await LiveFacts.GatherAsync(environment.Spec, engine.Images, _resolver.Value, new Rehearsals(engine.Engine, time), cancellationToken);
-                if (await Balancer().ObserveAsync(environment.Name, cancellationToken) is { } balancer)
-                {
-                    facts = facts.WithCertificates(DomainStatus.Certificates(DomainStatus.Of(balancer)));
-                }
+                facts = facts.WithCertificates(DomainStatus.Certificates(DomainStatus.Of(balancer)));
+            }
 
-                cached = (now, facts);
-                _live[environment.Name] = cached;
-            }
-            catch (EngineException)
-            {
-                return environment;
-            }
+            cached = (now, facts);
+            _live[environment.Name] = cached;
         }
 
         // Observations change only when the watcher looks; they are read fresh each time.
-        var mapped = DomainObservations.MappedSince(await observations.HistoryAsync(environment.Name, cancellationToken));
-        return environment.WithLive(cached.Facts.WithMappedSince(mapped));
+        return cached.Facts.WithMappedSince(await MappedSinceAsync(environment.Name, cancellationToken));
     }
+
+    /// <summary>Since when Ward has seen each of the environment's domains point at the manager (the watcher's observations).</summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> MappedSinceAsync(string environment, CancellationToken cancellationToken) =>
+        DomainObservations.MappedSince(await observations.HistoryAsync(environment, cancellationToken));
 
     private LoadResult Load(string fileName, string content, Func<ObjectKind, string, byte[]?>? managedContent) => EnvironmentLoader.Load(
         EnvironmentSource.InMemory(fileName, Encoding.UTF8.GetBytes(content), FilesDirectory),
