@@ -18,6 +18,7 @@ internal static class DatabaseCommand
         Restore(),
         Rehearse(),
         Rehearsals(),
+        Shell(),
     };
 
     private sealed record Inputs(Argument<string> Environment, Argument<string> Database, Option<string?> Host);
@@ -87,7 +88,8 @@ internal static class DatabaseCommand
             Console.Out.WriteLine(Line(entry));
             if (!entry.IsGood)
             {
-                var why = entry.Check.Error ?? entry.Error;
+                // A backup that failed says why it failed; one taken says why its check did not pass.
+                var why = entry.Status == "ok" ? entry.Check.Error ?? entry.Error : entry.Error ?? entry.Check.Error;
                 Console.Error.WriteLine($"ward: the backup of {database} is {entry.Verdict}{(why is null ? "" : $": {why}")}");
                 return ExitCodes.Failed;
             }
@@ -203,6 +205,26 @@ internal static class DatabaseCommand
             }
 
             return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Shell()
+    {
+        var statement = new Option<string?>("--command", "-c") { Description = "Run this statement, print its result and exit (psql -c); without it, psql reads the terminal, or statements piped in." };
+        var command = new Command("shell", "psql inside the database's running task (through the engine of its node), as the superuser on the application's database; exits with psql's exit code.") { statement };
+        var inputs = Common(command);
+        Act(command, inputs, async (parse, target, environment, database, token) =>
+        {
+            var sql = parse.GetValue(statement);
+            var interactive = sql is null && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+            await using var input = Console.OpenStandardInput();
+            await using var output = Console.OpenStandardOutput();
+            await using var error = Console.OpenStandardError();
+            var streams = new Engine.Ports.AttachedStreams(sql is null ? input : Stream.Null, output, error, interactive ? RawTerminal.Size() : null);
+            using var raw = interactive ? RawTerminal.Enter() : null;
+            var exit = await new DatabaseShell(target.Engine, target.Nodes()).RunAsync(environment, database, sql, streams, token);
+            return (int)Math.Clamp(exit, 0, 255);
         });
         return command;
     }

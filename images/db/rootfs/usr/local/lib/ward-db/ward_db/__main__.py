@@ -12,6 +12,7 @@
 
 Jobs report with "ward-progress" and "ward-result" lines (see common.py) and exit 0 when they succeeded.
 """
+import errno
 import json
 import sys
 import traceback
@@ -30,6 +31,11 @@ def job(work):
         result({"ok": False, "started": started, "finished": now_iso(), "code": failure.code, "error": failure.message})
         return 1
     except Exception as e:  # noqa: BLE001 - a bug must still end the job with a result Ward can show.
+        if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+            message = f"no space left on the volume of {e.filename or 'a file ward-db writes'}: free space there (a full backup repository: expire or move backups, or give it a larger volume)"
+            say(message)
+            result({"ok": False, "started": started, "finished": now_iso(), "code": "disk-full", "error": message})
+            return 1
         traceback.print_exc()
         result({"ok": False, "started": started, "finished": now_iso(), "code": "internal", "error": f"internal error in ward-db: {type(e).__name__}: {e}"})
         return 70

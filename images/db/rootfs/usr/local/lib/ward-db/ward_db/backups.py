@@ -97,7 +97,7 @@ def backup_into(settings, config, entry, before):
     entry["durationSeconds"] = round(time.monotonic() - clock, 1)
     entry["finished"] = now_iso()
     if done.returncode != 0:
-        entry.update(status="failed", error=f"pgbackrest backup failed (exit {done.returncode}): {tail(done.stderr or done.stdout)}")
+        entry.update(status="failed", error=backup_error(done))
         return
     taken = [b for b in info(settings, config).get("backup", []) if b["label"] not in before]
     if not taken:
@@ -105,6 +105,16 @@ def backup_into(settings, config, entry, before):
         return
     describe(entry, taken[-1])
     entry["status"] = "ok"
+
+
+def backup_error(done):
+    """pgBackRest's reason in words that say what to do: a full disk and a held lock are the usual ones."""
+    said = tail(done.stderr or done.stdout)
+    if "No space left on device" in said:
+        return f"the backup repository's disk is full (pgBackRest could not write to it): {said}"
+    if "unable to acquire lock" in said:
+        return f"another pgBackRest command held the repository's lock (a backup, expiry or stanza change in progress); try again when it ends: {said}"
+    return f"pgbackrest backup failed (exit {done.returncode}): {said}"
 
 
 def describe(entry, backup):

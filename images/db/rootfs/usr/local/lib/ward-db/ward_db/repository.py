@@ -39,7 +39,10 @@ def serve():
             helper = subprocess.Popen(["pgbackrest", f"--config={config}", "server"], stdout=sys.stderr)
         try:
             if not stanza_ready:
-                stanza_ready = ensure_stanza(settings, config)
+                # Under the backup lock, as every pgBackRest command that takes the stanza's own lock: a backup job
+                # beside this task then waits for it instead of failing on pgBackRest's lock.
+                with locked("backup", wait_seconds=3600):
+                    stanza_ready = ensure_stanza(settings, config)
             if stanza_ready:
                 record_skipped(settings)
                 kind = due(read_catalog(), now(), settings.schedule)
@@ -48,7 +51,8 @@ def serve():
                     say(f"scheduled {kind} backup: {entry['status']}{'' if 'error' not in entry else ' - ' + entry['error']}")
                 check_pending(settings)
                 if last_expire is None or now() - last_expire >= EXPIRE_EVERY:
-                    expire(settings)
+                    with locked("backup", wait_seconds=3600):
+                        expire(settings)
                     last_expire = now()
         except Failure as failure:
             say(failure.message)
