@@ -25,12 +25,12 @@ internal sealed class RawTerminal : IDisposable
         return new RawTerminal(saved is not null && Stty("raw", "-echo") is not null ? saved.Trim() : null);
     }
 
-    /// <summary>The terminal's size, or 80x24 when it does not say.</summary>
+    /// <summary>The terminal's size, or 80x24 when it does not say (a pseudo-terminal nobody sized reports 0x0).</summary>
     public static Engine.Ports.TerminalSize Size()
     {
         try
         {
-            return new Engine.Ports.TerminalSize(Math.Max(Console.WindowWidth, 1), Math.Max(Console.WindowHeight, 1));
+            return Console.WindowWidth > 0 && Console.WindowHeight > 0 ? new Engine.Ports.TerminalSize(Console.WindowWidth, Console.WindowHeight) : new Engine.Ports.TerminalSize(80, 24);
         }
         catch (IOException)
         {

@@ -248,6 +248,14 @@ public sealed class DatabaseTests(TestCluster cluster)
             var (host, container) = await RunningAsync("dbfault_records", token);
             Assert.Equal("100", await PsqlAsync(host, container, "records", "SELECT count(*) FROM t"));
 
+            // Interactive, at a terminal (script gives ward a pseudo-terminal, as a person's would be): psql's prompt,
+            // the typed statement's result, \q ends it with exit 0. Input stays open a while, as a person's does.
+            var session = await Processes.RunAsync("sh", ["-c", "(printf 'SELECT 6 * 7 AS product;\\n\\\\q\\n'; sleep 8) | script -qec \"dotnet '$0' db shell dbfault records --host '$1'\" /dev/null",
+                Path.Combine(AppContext.BaseDirectory, "ward.dll"), TestCluster.ManagerHost], WardCli.Environment(new Dictionary<string, string?> { ["TERM"] = "xterm" }), TimeSpan.FromMinutes(2));
+            Assert.True(session.ExitCode == 0, session.ToString());
+            Assert.Contains("records=#", session.Stdout);
+            Assert.Matches(@"product\s*\r?\n-+\s*\r?\n\s*42\s*\r?\n", session.Stdout);
+
             // A manual backup while the repository takes its first one waits for it, and is good.
             var backup = await Db("backup", "dbfault", "records", "--kind", "full");
             Assert.True(backup.ExitCode == 0, backup.ToString());
