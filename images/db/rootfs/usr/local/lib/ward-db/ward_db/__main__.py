@@ -32,7 +32,7 @@ def job(work):
         return 1
     except Exception as e:  # noqa: BLE001 - a bug must still end the job with a result Ward can show.
         if isinstance(e, OSError) and e.errno == errno.ENOSPC:
-            message = f"no space left on the volume of {e.filename or 'a file ward-db writes'}: free space there (a full backup repository: expire or move backups, or give it a larger volume)"
+            message = f"the disk is full: no space left to write {e.filename or 'what ward-db writes'} (a full backup repository: free space on its volume, or give it a larger one)"
             say(message)
             result({"ok": False, "started": started, "finished": now_iso(), "code": "disk-full", "error": message})
             return 1

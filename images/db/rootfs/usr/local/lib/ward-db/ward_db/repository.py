@@ -56,7 +56,14 @@ def serve():
                     last_expire = now()
         except Failure as failure:
             say(failure.message)
-        heartbeat(settings, stanza_ready)
+        except OSError as e:
+            # A full volume (or one gone read-only) must not stop the task: the database's WAL keeps trying to reach
+            # it, and the schedule goes on once there is room again.
+            say(f"the repository could not write: {e}")
+        try:
+            heartbeat(settings, stanza_ready)
+        except OSError as e:
+            say(f"the repository could not record its heartbeat: {e}")
         for _ in range(LOOP_SECONDS):
             if stopping:
                 break
