@@ -12,8 +12,11 @@ namespace Ward.Docker.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class DatabaseTests(TestCluster cluster)
 {
-    /// <summary>basic-1: 1 vCore and 2 GB; the database on worker-1, its backup repository on worker-2.</summary>
-    private static string Yaml(string name) => $$"""
+    /// <summary>
+    /// basic-1: 1 vCore and 2 GB; the database on worker-1, its backup repository on worker-2 (on Ward's own volume, or
+    /// on a volume of the file declared as <paramref name="repositoryVolume"/>).
+    /// </summary>
+    private static string Yaml(string name, string? repositoryVolume = null) => $$"""
         version: "3.9"
         x-ward:
           environment: { name: {{name}}, kind: staging }
@@ -24,12 +27,19 @@ public sealed class DatabaseTests(TestCluster cluster)
               tier: basic-1
               placement: [ "node.labels.ward.node == worker-1" ]
               backups:
-                repository: { placement: [ "node.labels.ward.node == worker-2" ] }
+                repository: { placement: [ "node.labels.ward.node == worker-2" ]{{(repositoryVolume is null ? "" : ", volume: backups")}} }
         services:
           app:
             image: ward/busybox:1.0
             command: ["sleep", "86400"]
             stop_grace_period: 1s
+        {{(repositoryVolume is null ? "" : "volumes:\n  backups:\n" + repositoryVolume)}}
+        """;
+
+    /// <summary>A 160 MB tmpfs for the repository: small enough for a test to fill, large enough for the backups before.</summary>
+    private const string SmallVolume = """
+            driver: local
+            driver_opts: { type: tmpfs, device: tmpfs, o: "size=160m,uid=999,gid=999,mode=0700" }
         """;
 
     [Fact]
@@ -86,9 +96,7 @@ public sealed class DatabaseTests(TestCluster cluster)
         var environment = EnvironmentFile.Write("dbpit", Yaml("dbpit"));
         try
         {
-            var apply = await WardCli.RunAsync(["apply", environment.Path, "--yes", "--host", TestCluster.ManagerHost], null, TimeSpan.FromMinutes(8));
-            Assert.True(apply.ExitCode == 0, apply.ToString());
-            await WaitForStatusAsync("dbpit", token);
+            await ApplyAsync(environment, token);
             var (host, container) = await RunningAsync("dbpit_records", token);
             await PsqlAsync(host, container, "records", "CREATE TABLE t (id int PRIMARY KEY, at timestamptz DEFAULT now()); INSERT INTO t (id) SELECT generate_series(1, 100)");
 
@@ -182,33 +190,6 @@ public sealed class DatabaseTests(TestCluster cluster)
     }
 
     /// <summary>
-    /// basic-1 on worker-1, its repository on worker-2 on a 160 MB tmpfs volume of the file: small enough for a test to
-    /// fill, large enough for the backups before it does.
-    /// </summary>
-    private static string SmallRepositoryYaml(string name) => $$"""
-        version: "3.9"
-        x-ward:
-          environment: { name: {{name}}, kind: staging }
-          databases:
-            - name: records
-              engine: postgres
-              version: "15"
-              tier: basic-1
-              placement: [ "node.labels.ward.node == worker-1" ]
-              backups:
-                repository: { placement: [ "node.labels.ward.node == worker-2" ], volume: backups }
-        services:
-          app:
-            image: ward/busybox:1.0
-            command: ["sleep", "86400"]
-            stop_grace_period: 1s
-        volumes:
-          backups:
-            driver: local
-            driver_opts: { type: tmpfs, device: tmpfs, o: "size=160m,uid=999,gid=999,mode=0700" }
-        """;
-
-    /// <summary>
     /// One environment through the shell, the in-place restore and the faults of issue 11 (point 6), in order: psql
     /// through ward db shell (a statement, a script piped in, an error); a manual backup taken while the first scheduled
     /// one runs; a rehearsal from a source that does not resolve, and one whose port is closed (each a clear failure,
@@ -224,12 +205,10 @@ public sealed class DatabaseTests(TestCluster cluster)
         cluster.Require();
         var token = TestContext.Current.CancellationToken;
         await DatabaseImage.EnsureAsync();
-        var environment = EnvironmentFile.Write("dbfault", SmallRepositoryYaml("dbfault"));
+        var environment = EnvironmentFile.Write("dbfault", Yaml("dbfault", SmallVolume));
         try
         {
-            var apply = await WardCli.RunAsync(["apply", environment.Path, "--yes", "--host", TestCluster.ManagerHost], null, TimeSpan.FromMinutes(8));
-            Assert.True(apply.ExitCode == 0, apply.ToString());
-            await WaitForStatusAsync("dbfault", token);
+            await ApplyAsync(environment, token);
 
             // The shell: a statement, a script on standard input, and an error with psql's own words and exit code.
             var answer = await Db("shell", "dbfault", "records", "-c", "SELECT 40 + 2 AS answer");
@@ -328,6 +307,7 @@ public sealed class DatabaseTests(TestCluster cluster)
             var resumed = await Db("restore", "dbfault", "records", "--resume");
             Assert.True(resumed.ExitCode == 0, resumed.ToString());
             Assert.Contains("runs again on the restored cluster", resumed.Stdout);
+            Figures.Write($"database in-place restore, ward killed once the database stopped, then --resume: {resumed.Stdout.Trim()}");
             (host, container) = await RunningAsync("dbfault_records", token);
             Assert.Equal("210|1010", await PsqlAsync(host, container, "records", "SELECT count(*), max(id) FROM t"));
             Assert.Null((await DatabaseServiceAsync("dbfault", token))["Spec"]!["Labels"]?["ward.database.restoring"]);
@@ -381,6 +361,14 @@ public sealed class DatabaseTests(TestCluster cluster)
 
     private async Task<JsonObject> DatabaseServiceAsync(string environment, CancellationToken cancellationToken) =>
         (await cluster.Manager.ListStackAsync("services", environment, cancellationToken)).Single(s => s["Spec"]!["Labels"]?["ward.database.role"]?.GetValue<string>() == "database");
+
+    /// <summary>ward apply, then the database's status once it answers.</summary>
+    private static async Task<JsonNode> ApplyAsync(EnvironmentFile environment, CancellationToken cancellationToken)
+    {
+        var apply = await WardCli.RunAsync(["apply", environment.Path, "--yes", "--host", TestCluster.ManagerHost], null, TimeSpan.FromMinutes(8));
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        return await WaitForStatusAsync(environment.Name, cancellationToken);
+    }
 
     private static Task<ProcessResult> Db(params string[] arguments) =>
         WardCli.RunAsync(["db", .. arguments, "--host", TestCluster.ManagerHost], null, TimeSpan.FromMinutes(10));

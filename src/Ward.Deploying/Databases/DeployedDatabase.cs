@@ -28,6 +28,9 @@ public sealed record DeployedDatabase(string Environment, string Name, DeployedS
     /// <summary>The id of an in-place restore that stopped the database and did not start it again (its follower was killed).</summary>
     public string? InterruptedRestore => Database.Service.Labels.GetValueOrDefault(DatabaseNames.RestoringLabel);
 
+    /// <summary>The node whose volume holds the interrupted restore.</summary>
+    public string? InterruptedRestoreNode => Database.Service.Labels.GetValueOrDefault(DatabaseNames.RestoringNodeLabel);
+
     /// <summary>A value of the database service's environment (POSTGRES_DB, WARD_DB_SETTINGS, ...).</summary>
     public string? Setting(string name) =>
         (Database.Service.Spec["TaskTemplate"]?["ContainerSpec"]?["Env"]?.AsArray() ?? [])

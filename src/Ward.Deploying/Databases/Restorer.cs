@@ -119,14 +119,14 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
         var deployed = await DatabaseLocator.FindAsync(engine, environment, database, cancellationToken);
         var id = deployed.InterruptedRestore
             ?? throw new DatabaseRequestException(DatabaseRequestCodes.NothingToResume, $"{database} of {environment} has no interrupted in-place restore to resume (ward db status {environment} {database} shows how it runs)");
-        var node = deployed.Database.Node
-            ?? throw new DatabaseOperationException(DatabaseFailureCodes.NotRunning, $"the node that holds the volume of {database} is unknown (no task of its service is left); ward apply starts it again");
+        var node = deployed.InterruptedRestoreNode
+            ?? throw new DatabaseOperationException(DatabaseFailureCodes.NotRunning, $"the service of {database} does not say which node holds the restore {id}; ward apply starts it again on the cluster its volume holds");
         progress.Report("resume", $"finishing the in-place restore {id} of {database}: the database is stopped");
-        await ScaleAsync(deployed.Database.Service.Id, 0, id, cancellationToken);
+        await ScaleAsync(deployed.Database.Service.Id, 0, (id, node), cancellationToken);
         string outcome;
         try
         {
-            var spec = DatabaseJob.Spec(deployed.Database.Service.Spec, environment, database, Backups.JobId(), node.Id, ["swap", id]);
+            var spec = DatabaseJob.Spec(deployed.Database.Service.Spec, environment, database, Backups.JobId(), node, ["swap", id]);
             var result = await new JobRunner(engine, time).RunAsync(spec, progress, cancellationToken);
             outcome = result["ok"]?.GetValue<bool>() == true
                 ? result["already"]?.GetValue<bool>() == true ? "swapped" : "completed"
@@ -271,7 +271,7 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
     {
         var (_, node) = deployed.Database.Running($"database {deployed.Name}");
         progress.Report("swap", $"stopping {deployed.Name} to swap the restored cluster in");
-        await ScaleAsync(deployed.Database.Service.Id, 0, id, cancellationToken);
+        await ScaleAsync(deployed.Database.Service.Id, 0, (id, node.Id), cancellationToken);
         try
         {
             var spec = DatabaseJob.Spec(deployed.Database.Service.Spec, deployed.Environment, deployed.Name, Backups.JobId(), node.Id, ["swap", id]);
@@ -293,7 +293,7 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
     /// database is written on it in the same update (and removed in the one that starts it), so that a restore whose
     /// follower is killed in between is never mistaken for a database that is simply down.
     /// </summary>
-    private async Task ScaleAsync(string serviceId, int replicas, string? restoring, CancellationToken cancellationToken)
+    private async Task ScaleAsync(string serviceId, int replicas, (string Id, string NodeId)? restoring, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -302,9 +302,11 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
             spec["Mode"] = new JsonObject { ["Replicated"] = new JsonObject { ["Replicas"] = replicas } };
             var labels = spec["Labels"] as JsonObject ?? [];
             labels.Remove(DatabaseNames.RestoringLabel);
-            if (restoring is not null)
+            labels.Remove(DatabaseNames.RestoringNodeLabel);
+            if (restoring is { } restore)
             {
-                labels[DatabaseNames.RestoringLabel] = restoring;
+                labels[DatabaseNames.RestoringLabel] = restore.Id;
+                labels[DatabaseNames.RestoringNodeLabel] = restore.NodeId;
             }
 
             spec["Labels"] = labels;

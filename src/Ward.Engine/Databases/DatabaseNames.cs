@@ -38,6 +38,9 @@ public static class DatabaseNames
     /// </summary>
     public const string RestoringLabel = "ward.database.restoring";
 
+    /// <summary>With <see cref="RestoringLabel"/>: the node whose volume holds the restore (a stopped service keeps no task to say it).</summary>
+    public const string RestoringNodeLabel = "ward.database.restoring-node";
+
     /// <summary>Where the database's volume is mounted in Ward's image.</summary>
     public const string DataPath = "/var/lib/postgresql/data";
 
