@@ -44,6 +44,9 @@ def serve():
                 with locked("backup", wait_seconds=3600):
                     stanza_ready = ensure_stanza(settings, config)
             if stanza_ready:
+                # A backup whose job died (its node stopped, its disk filled before it could record the end) holds
+                # no lock: while it stays "running" the schedule would wait for it forever.
+                mark_interrupted()
                 record_skipped(settings)
                 kind = due(read_catalog(), now(), settings.schedule)
                 if kind:
@@ -94,6 +97,8 @@ def heartbeat(settings, stanza_ready):
 
 def mark_interrupted():
     """Backups left 'running' by a task that stopped mid-way are failures (unless a job beside us still runs one)."""
+    if not any(b["status"] == "running" for b in read_catalog()["backups"]):
+        return
     try:
         with locked("backup", wait_seconds=0):
             def change(catalog):
