@@ -123,6 +123,7 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
             ?? throw new DatabaseOperationException(DatabaseFailureCodes.NotRunning, $"the service of {database} does not say which node holds the restore {id}; ward apply starts it again on the cluster its volume holds");
         progress.Report("resume", $"finishing the in-place restore {id} of {database}: the database is stopped");
         await ScaleAsync(deployed.Database.Service.Id, 0, (id, node), cancellationToken);
+        await WaitForSwapJobsAsync(environment, database, cancellationToken);
         string outcome;
         try
         {
@@ -145,6 +146,33 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
         await WaitServingAsync(environment, database, cancellationToken);
         var (baseBackup, baseError) = outcome == "abandoned" ? (null, null) : await BaseBackupAsync(environment, database, progress, cancellationToken);
         return new ResumedRestore(database, id, outcome) { BaseBackup = baseBackup, BaseBackupError = baseError };
+    }
+
+    /// <summary>A swap job the killed ward had started goes on in the cluster: it ends before another touches the volume.</summary>
+    private async Task WaitForSwapJobsAsync(string environment, string database, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var jobs = (await engine.ListAsync(ObjectKind.Service, null, cancellationToken))
+                .Where(s => s.Labels.GetValueOrDefault(DatabaseNames.JobEnvironmentLabel) == environment
+                    && s.Labels.GetValueOrDefault(DatabaseNames.DatabaseLabel) == database
+                    && s.Labels.GetValueOrDefault(DatabaseNames.JobLabel) == "swap")
+                .Select(s => s.Id)
+                .ToList();
+            IReadOnlyList<ObservedTask> tasks = jobs.Count == 0 ? [] : await engine.ListTasksAsync(jobs, cancellationToken);
+            if (tasks.All(t => t.State is "complete" or "failed" or "rejected" or "shutdown" or "orphaned" or "remove"))
+            {
+                return;
+            }
+
+            if (time.GetElapsedTime(started) > ServiceWait)
+            {
+                throw new DatabaseOperationException(DatabaseFailureCodes.Busy, $"the swap job of the interrupted restore of {database} still runs after {ServiceWait.TotalMinutes:0} minutes; try --resume again later");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+        }
     }
 
     /// <summary>
