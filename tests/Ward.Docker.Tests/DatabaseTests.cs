@@ -164,9 +164,7 @@ public sealed class DatabaseTests(TestCluster cluster)
             var invalid = await Db("rehearse", "dbpit", "records", "--from", "mysql://legacy/records");
             Assert.True(invalid.ExitCode == 2, invalid.ToString());
             Assert.Contains("is not a PostgreSQL connection string", invalid.Stderr);
-            var refused = await Db("rehearse", "dbpit", "records", "--from", "postgresql://records:wrong-password@ward-db-records:5432/records");
-            Assert.True(refused.ExitCode == 1, refused.ToString());
-            Assert.Contains("refused the credentials", refused.Stdout);
+            var refused = await FailedRehearsalAsync("dbpit", "postgresql://records:wrong-password@ward-db-records:5432/records", "refused the credentials");
             Assert.DoesNotContain("wrong-password", refused.Output);
             var rehearsal = await Db("rehearse", "dbpit", "records", "--from", $"postgresql://records:{password}@ward-db-records:5432/records", "--format", "json");
             Assert.True(rehearsal.ExitCode == 0, rehearsal.ToString());
@@ -216,9 +214,7 @@ public sealed class DatabaseTests(TestCluster cluster)
             Assert.Contains("answer", answer.Stdout);
             Assert.Contains("42", answer.Stdout);
             Assert.Contains("(1 row)", answer.Stdout);
-            var script = await Processes.RunAsync("sh", ["-c", "printf 'CREATE TABLE t (id int PRIMARY KEY, at timestamptz DEFAULT now());\\nINSERT INTO t (id) SELECT generate_series(1, 100);\\nSELECT count(*) AS written FROM t;\\n' | dotnet \"$0\" db shell dbfault records --host \"$1\"",
-                Path.Combine(AppContext.BaseDirectory, "ward.dll"), TestCluster.ManagerHost], WardCli.Environment(), TimeSpan.FromMinutes(2));
-            Assert.True(script.ExitCode == 0, script.ToString());
+            var script = await PipedAsync("printf 'CREATE TABLE t (id int PRIMARY KEY, at timestamptz DEFAULT now());\\nINSERT INTO t (id) SELECT generate_series(1, 100);\\nSELECT count(*) AS written FROM t;\\n' | dotnet \"$0\" db shell dbfault records --host \"$1\"");
             Assert.Contains("INSERT 0 100", script.Stdout);
             Assert.Matches(@"written\s*\n-+\s*\n\s*100\s*\n", script.Stdout);
             var missing = await Db("shell", "dbfault", "records", "-c", "SELECT * FROM no_such_table");
@@ -229,9 +225,7 @@ public sealed class DatabaseTests(TestCluster cluster)
 
             // Interactive, at a terminal (script gives ward a pseudo-terminal, as a person's would be): psql's prompt,
             // the typed statement's result, \q ends it with exit 0. Input stays open a while, as a person's does.
-            var session = await Processes.RunAsync("sh", ["-c", "(printf 'SELECT 6 * 7 AS product;\\n\\\\q\\n'; sleep 8) | script -qec \"dotnet '$0' db shell dbfault records --host '$1'\" /dev/null",
-                Path.Combine(AppContext.BaseDirectory, "ward.dll"), TestCluster.ManagerHost], WardCli.Environment(new Dictionary<string, string?> { ["TERM"] = "xterm" }), TimeSpan.FromMinutes(2));
-            Assert.True(session.ExitCode == 0, session.ToString());
+            var session = await PipedAsync("(printf 'SELECT 6 * 7 AS product;\\n\\\\q\\n'; sleep 8) | script -qec \"dotnet '$0' db shell dbfault records --host '$1'\" /dev/null", new Dictionary<string, string?> { ["TERM"] = "xterm" });
             Assert.Contains("records=#", session.Stdout);
             Assert.Matches(@"product\s*\r?\n-+\s*\r?\n\s*42\s*\r?\n", session.Stdout);
 
@@ -241,13 +235,9 @@ public sealed class DatabaseTests(TestCluster cluster)
             Assert.Contains("good", backup.Stdout);
 
             // Rehearsals from a source that cannot be reached: a clear failure (exit 1), recorded, no password shown.
-            var unresolved = await Db("rehearse", "dbfault", "records", "--from", "postgresql://legacy:unseen-secret@no-such-host.invalid:5432/legacy");
-            Assert.True(unresolved.ExitCode == 1, unresolved.ToString());
-            Assert.Contains("cannot be reached", unresolved.Stdout);
+            var unresolved = await FailedRehearsalAsync("dbfault", "postgresql://legacy:unseen-secret@no-such-host.invalid:5432/legacy", "cannot be reached");
             Assert.Contains("no-such-host.invalid", unresolved.Stdout);
-            var closed = await Db("rehearse", "dbfault", "records", "--from", "postgresql://records:unseen-secret@ward-db-records:5999/records");
-            Assert.True(closed.ExitCode == 1, closed.ToString());
-            Assert.Contains("cannot be reached", closed.Stdout);
+            var closed = await FailedRehearsalAsync("dbfault", "postgresql://records:unseen-secret@ward-db-records:5999/records", "cannot be reached");
             Assert.Contains("5999", closed.Stdout);
             Assert.DoesNotContain("unseen-secret", unresolved.Output + closed.Output);
             WardCli.AssertNoStackTrace(unresolved);
@@ -368,6 +358,23 @@ public sealed class DatabaseTests(TestCluster cluster)
         var apply = await WardCli.RunAsync(["apply", environment.Path, "--yes", "--host", TestCluster.ManagerHost], null, TimeSpan.FromMinutes(8));
         Assert.True(apply.ExitCode == 0, apply.ToString());
         return await WaitForStatusAsync(environment.Name, cancellationToken);
+    }
+
+    /// <summary>A shell pipeline around ward, as a person types it ($0 is ward.dll, $1 the manager); it must succeed.</summary>
+    private static async Task<ProcessResult> PipedAsync(string pipeline, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var result = await Processes.RunAsync("sh", ["-c", pipeline, Path.Combine(AppContext.BaseDirectory, "ward.dll"), TestCluster.ManagerHost], WardCli.Environment(environment), TimeSpan.FromMinutes(2));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+
+    /// <summary>A rehearsal that could not run to its verification: exit 1, and the reason on the record printed.</summary>
+    private static async Task<ProcessResult> FailedRehearsalAsync(string environment, string source, string reason)
+    {
+        var result = await Db("rehearse", environment, "records", "--from", source);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(reason, result.Stdout);
+        return result;
     }
 
     private static Task<ProcessResult> Db(params string[] arguments) =>

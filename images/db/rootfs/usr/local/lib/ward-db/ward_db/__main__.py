@@ -73,10 +73,7 @@ def main(argv):
 
         def work():
             s = settings.Settings()
-            entry = backups.take(s, args[0] if args else "auto", args[1] if len(args) > 1 else "manual")
-            if entry["status"] == "ok":
-                entry = backups.check(s, entry)
-            return {"backup": entry}
+            return {"backup": backups.take(s, args[0] if args else "auto", args[1] if len(args) > 1 else "manual")}
         return job(work)
     if verb == "restore":
         from . import restore

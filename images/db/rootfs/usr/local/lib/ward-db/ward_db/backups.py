@@ -72,7 +72,11 @@ def info(settings, config):
 
 
 def take(settings, kind, trigger):
-    """Takes a backup (full or differential) into the repository, records it, and returns its catalog entry."""
+    """
+    Takes a backup (full or differential) into the repository, records it, checks it, and returns its catalog entry.
+    The check runs under the same lock as the backup: the repository's schedule, which checks what is left pending,
+    must not restore the same backup into the same scratch folder at the same time.
+    """
     config = write_config(settings, "repository", tls=tls_of(settings))
     kind = KINDS.get(kind, kind)
     if kind == "auto":
@@ -89,7 +93,7 @@ def take(settings, kind, trigger):
             if entry["status"] != "ok":
                 entry["check"] = {"status": "not-checked", "reason": "the backup failed"}
             save_entry(entry)
-            return entry
+            return check(settings, entry) if entry["status"] == "ok" else entry
     except OSError as e:
         if e.errno != errno.ENOSPC:
             raise
@@ -191,7 +195,10 @@ def check_pending(settings):
     for entry in sorted(read_catalog()["backups"], key=lambda b: b["started"]):
         if entry["status"] == "ok" and entry["check"]["status"] == "pending":
             with locked("backup", wait_seconds=3600):
-                check(settings, entry)
+                # Read again under the lock: the job that took it may have checked it meanwhile.
+                current = next((b for b in read_catalog()["backups"] if b["id"] == entry["id"]), None)
+                if current is not None and current["status"] == "ok" and current["check"]["status"] == "pending":
+                    check(settings, current)
 
 
 def expire(settings):
