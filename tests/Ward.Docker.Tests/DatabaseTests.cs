@@ -260,6 +260,8 @@ public sealed class DatabaseTests(TestCluster cluster)
             var listed = JsonNode.Parse((await Db("backups", "dbfault", "records", "--format", "json")).Stdout)!["backups"]!.AsArray();
             var safety = Assert.Single(listed, b => b!["trigger"]!.GetValue<string>() == "safety")!;
             Assert.Equal("ok", safety["status"]!.GetValue<string>());
+            Assert.Equal("passed", safety["check"]!["status"]!.GetValue<string>());
+            Assert.Equal(300, safety["check"]!["rows"]!.GetValue<long>());
             Assert.Equal("records", (await Db("shell", "dbfault", "records", "-c", "SELECT current_database()")).Stdout.Split('\n')[2].Trim());
 
             // Latest after an in-place restore follows the new timeline from the backup before it: 1-200 and 1001-1010,
