@@ -151,6 +151,7 @@ public sealed class Deployer(IEngine engine, IImageSource images, TimeProvider t
 
     private async Task<DeploymentPlan> PlanAsync(LoadedEnvironment environment, DesiredState desired, DeployRequest request, CancellationToken cancellationToken)
     {
+        await Databases.DatabasePlacementCheck.CheckAsync(engine, environment.Spec, cancellationToken);
         var resolution = request.ResolveImages ? await images.ResolveAsync(desired.Images, cancellationToken) : ImageResolution.AsWritten;
         var objects = ImagePins.Apply(desired.Objects, resolution);
         var observed = await StateReader.ReadAsync(engine, environment.Name, cancellationToken);

@@ -105,6 +105,9 @@ public static class DeployRequestCodes
     /// <summary>A DNS resolver that is not an address with an optional port.</summary>
     public const string InvalidResolver = "invalid_resolver";
 
+    /// <summary>A database's placement names a node label no node of the swarm has (the file declares no nodes).</summary>
+    public const string UnknownPlacementLabel = "unknown_placement_label";
+
     /// <summary>A log query out of range (a tail too long, a time that is not one).</summary>
     public const string InvalidLogQuery = "invalid_log_query";
 }

@@ -151,8 +151,9 @@ public sealed class DockerEngine : IEngine, INodeEngine
         }
     }
 
-    public Task<long> AttachAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, Stream input, Stream output, bool tty, CancellationToken cancellationToken) => Call(async () =>
+    public Task<long> AttachAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, AttachedStreams streams, CancellationToken cancellationToken) => Call(async () =>
     {
+        var tty = streams.Terminal is not null;
         var created = await _client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
         {
             Cmd = [.. command],
@@ -163,6 +164,11 @@ public sealed class DockerEngine : IEngine, INodeEngine
             TTY = tty,
         }, cancellationToken);
         using var stream = await _client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters { TTY = tty }, cancellationToken);
+        if (streams.Terminal is { } size)
+        {
+            // The pseudo-terminal starts at 0x0 on older engines: give it the caller's size, as docker exec -it does.
+            await _client.Exec.ResizeExecTtyAsync(created.ID, new ContainerResizeParameters { Width = size.Columns, Height = size.Rows }, cancellationToken);
+        }
 
         // Input is copied until it ends (then the command sees end of file) or the command exits, whichever is first.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -172,7 +178,7 @@ public sealed class DockerEngine : IEngine, INodeEngine
             try
             {
                 int read;
-                while ((read = await input.ReadAsync(buffer, stop.Token)) > 0)
+                while ((read = await streams.Input.ReadAsync(buffer, stop.Token)) > 0)
                 {
                     await stream.WriteAsync(buffer, 0, read, stop.Token);
                 }
@@ -184,7 +190,7 @@ public sealed class DockerEngine : IEngine, INodeEngine
                 // The command ended first.
             }
         }, CancellationToken.None);
-        await stream.CopyOutputToAsync(Stream.Null, output, output, cancellationToken);
+        await stream.CopyOutputToAsync(Stream.Null, streams.Output, streams.Error, cancellationToken);
         await stop.CancelAsync();
         var inspected = await _client.Exec.InspectContainerExecAsync(created.ID, cancellationToken);
         return inspected.ExitCode ?? -1;

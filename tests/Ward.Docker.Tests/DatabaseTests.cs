@@ -12,8 +12,11 @@ namespace Ward.Docker.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class DatabaseTests(TestCluster cluster)
 {
-    /// <summary>basic-1: 1 vCore and 2 GB; the database on worker-1, its backup repository on worker-2.</summary>
-    private static string Yaml(string name) => $$"""
+    /// <summary>
+    /// basic-1: 1 vCore and 2 GB; the database on worker-1, its backup repository on worker-2 (on Ward's own volume, or
+    /// on a volume of the file declared as <paramref name="repositoryVolume"/>).
+    /// </summary>
+    private static string Yaml(string name, string? repositoryVolume = null) => $$"""
         version: "3.9"
         x-ward:
           environment: { name: {{name}}, kind: staging }
@@ -24,12 +27,19 @@ public sealed class DatabaseTests(TestCluster cluster)
               tier: basic-1
               placement: [ "node.labels.ward.node == worker-1" ]
               backups:
-                repository: { placement: [ "node.labels.ward.node == worker-2" ] }
+                repository: { placement: [ "node.labels.ward.node == worker-2" ]{{(repositoryVolume is null ? "" : ", volume: backups")}} }
         services:
           app:
             image: ward/busybox:1.0
             command: ["sleep", "86400"]
             stop_grace_period: 1s
+        {{(repositoryVolume is null ? "" : "volumes:\n  backups:\n" + repositoryVolume)}}
+        """;
+
+    /// <summary>A 160 MB tmpfs for the repository: small enough for a test to fill, large enough for the backups before.</summary>
+    private const string SmallVolume = """
+            driver: local
+            driver_opts: { type: tmpfs, device: tmpfs, o: "size=160m,uid=999,gid=999,mode=0700" }
         """;
 
     [Fact]
@@ -86,9 +96,7 @@ public sealed class DatabaseTests(TestCluster cluster)
         var environment = EnvironmentFile.Write("dbpit", Yaml("dbpit"));
         try
         {
-            var apply = await WardCli.RunAsync(["apply", environment.Path, "--yes", "--host", TestCluster.ManagerHost], null, TimeSpan.FromMinutes(8));
-            Assert.True(apply.ExitCode == 0, apply.ToString());
-            await WaitForStatusAsync("dbpit", token);
+            await ApplyAsync(environment, token);
             var (host, container) = await RunningAsync("dbpit_records", token);
             await PsqlAsync(host, container, "records", "CREATE TABLE t (id int PRIMARY KEY, at timestamptz DEFAULT now()); INSERT INTO t (id) SELECT generate_series(1, 100)");
 
@@ -156,9 +164,7 @@ public sealed class DatabaseTests(TestCluster cluster)
             var invalid = await Db("rehearse", "dbpit", "records", "--from", "mysql://legacy/records");
             Assert.True(invalid.ExitCode == 2, invalid.ToString());
             Assert.Contains("is not a PostgreSQL connection string", invalid.Stderr);
-            var refused = await Db("rehearse", "dbpit", "records", "--from", "postgresql://records:wrong-password@ward-db-records:5432/records");
-            Assert.True(refused.ExitCode == 1, refused.ToString());
-            Assert.Contains("refused the credentials", refused.Stdout);
+            var refused = await FailedRehearsalAsync("dbpit", "postgresql://records:wrong-password@ward-db-records:5432/records", "refused the credentials");
             Assert.DoesNotContain("wrong-password", refused.Output);
             var gate = await Swo001Async("dbpit");
             Assert.Contains(gate, f => f.Severity == "error" && f.Message.Contains("did not verify", StringComparison.Ordinal) && f.Message.Contains("refused the credentials", StringComparison.Ordinal));
@@ -207,6 +213,198 @@ public sealed class DatabaseTests(TestCluster cluster)
         return [.. JsonNode.Parse(check.Stdout)!["findings"]!.AsArray()
             .Where(f => f!["rule"]!.GetValue<string>() == "SWO-001")
             .Select(f => (f!["severity"]!.GetValue<string>(), f["message"]!.GetValue<string>()))];
+    }
+
+    /// <summary>
+    /// One environment through the shell, the in-place restore and the faults of issue 11 (point 6), in order: psql
+    /// through ward db shell (a statement, a script piped in, an error); a manual backup taken while the first scheduled
+    /// one runs; a rehearsal from a source that does not resolve, and one whose port is closed (each a clear failure,
+    /// recorded); an in-place restore to a noted time (exactly the first rows live, the safety backup listed, the
+    /// service serving); a restore to latest after it (the new timeline followed, not the writes it undid); ward killed
+    /// during an in-place restore (the database stopped, not half-restored, until --resume finishes it); the
+    /// repository's disk full (the backup failed with the reason, never good; the database untouched; backups again
+    /// once there is room).
+    /// </summary>
+    [Fact]
+    public async Task The_shell_an_in_place_restore_and_the_faults_leave_the_database_whole_and_say_what_happened()
+    {
+        cluster.Require();
+        var token = TestContext.Current.CancellationToken;
+        await DatabaseImage.EnsureAsync();
+        var environment = EnvironmentFile.Write("dbfault", Yaml("dbfault", SmallVolume));
+        try
+        {
+            await ApplyAsync(environment, token);
+
+            // The shell: a statement, a script on standard input, and an error with psql's own words and exit code.
+            var answer = await Db("shell", "dbfault", "records", "-c", "SELECT 40 + 2 AS answer");
+            Assert.True(answer.ExitCode == 0, answer.ToString());
+            Assert.Contains("answer", answer.Stdout);
+            Assert.Contains("42", answer.Stdout);
+            Assert.Contains("(1 row)", answer.Stdout);
+            var script = await PipedAsync("printf 'CREATE TABLE t (id int PRIMARY KEY, at timestamptz DEFAULT now());\\nINSERT INTO t (id) SELECT generate_series(1, 100);\\nSELECT count(*) AS written FROM t;\\n' | dotnet \"$0\" db shell dbfault records --host \"$1\"");
+            Assert.Contains("INSERT 0 100", script.Stdout);
+            Assert.Matches(@"written\s*\n-+\s*\n\s*100\s*\n", script.Stdout);
+            var missing = await Db("shell", "dbfault", "records", "-c", "SELECT * FROM no_such_table");
+            Assert.True(missing.ExitCode == 1, missing.ToString());
+            Assert.Contains("relation \"no_such_table\" does not exist", missing.Stderr);
+            var (host, container) = await RunningAsync("dbfault_records", token);
+            Assert.Equal("100", await PsqlAsync(host, container, "records", "SELECT count(*) FROM t"));
+
+            // Interactive, at a terminal (script gives ward a pseudo-terminal, as a person's would be): psql's prompt,
+            // the typed statement's result, \q ends it with exit 0. Input stays open a while, as a person's does.
+            var session = await PipedAsync("(printf 'SELECT 6 * 7 AS product;\\n\\\\q\\n'; sleep 8) | script -qec \"dotnet '$0' db shell dbfault records --host '$1'\" /dev/null", new Dictionary<string, string?> { ["TERM"] = "xterm" });
+            Assert.Contains("records=#", session.Stdout);
+            Assert.Matches(@"product\s*\r?\n-+\s*\r?\n\s*42\s*\r?\n", session.Stdout);
+
+            // A manual backup while the repository takes its first one waits for it, and is good.
+            var backup = await Db("backup", "dbfault", "records", "--kind", "full");
+            Assert.True(backup.ExitCode == 0, backup.ToString());
+            Assert.Contains("good", backup.Stdout);
+
+            // Rehearsals from a source that cannot be reached: a clear failure (exit 1), recorded, no password shown.
+            var unresolved = await FailedRehearsalAsync("dbfault", "postgresql://legacy:unseen-secret@no-such-host.invalid:5432/legacy", "cannot be reached");
+            Assert.Contains("no-such-host.invalid", unresolved.Stdout);
+            var closed = await FailedRehearsalAsync("dbfault", "postgresql://records:unseen-secret@ward-db-records:5999/records", "cannot be reached");
+            Assert.Contains("5999", closed.Stdout);
+            Assert.DoesNotContain("unseen-secret", unresolved.Output + closed.Output);
+            WardCli.AssertNoStackTrace(unresolved);
+            var recorded = JsonNode.Parse((await Db("rehearsals", "dbfault", "records", "--format", "json")).Stdout)!.AsArray();
+            Assert.Equal(2, recorded.Count(r => r!["verified"]!.GetValue<bool>() == false && r["failure"]!.GetValue<string>().Contains("cannot be reached", StringComparison.Ordinal)));
+
+            // In place: rows 101-200 before the noted time, 201-300 after; the restore keeps exactly 1-200.
+            await PsqlAsync(host, container, "records", "INSERT INTO t (id) SELECT generate_series(101, 200)");
+            var noted = await NoteTimeAsync(token);
+            await PsqlAsync(host, container, "records", "INSERT INTO t (id) SELECT generate_series(201, 300)");
+            await ArchiveAsync(host, container);
+            var inPlace = await Db("restore", "dbfault", "records", "--to", noted.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), "--yes");
+            Assert.True(inPlace.ExitCode == 0, inPlace.ToString());
+            Figures.Write($"database in-place restore: {inPlace.Stdout.Trim()}");
+            Assert.Contains("in place", inPlace.Stdout);
+            Assert.Contains("safety backup first", inPlace.Stdout);
+            (host, container) = await RunningAsync("dbfault_records", token);
+            Assert.Equal("200|1|200", await PsqlAsync(host, container, "records", "SELECT count(*), min(id), max(id) FROM t"));
+            Assert.Equal("f", await PsqlAsync(host, container, "records", "SELECT pg_is_in_recovery()"));
+            var listed = JsonNode.Parse((await Db("backups", "dbfault", "records", "--format", "json")).Stdout)!["backups"]!.AsArray();
+            var safety = Assert.Single(listed, b => b!["trigger"]!.GetValue<string>() == "safety")!;
+            Assert.Equal("ok", safety["status"]!.GetValue<string>());
+            Assert.Equal("passed", safety["check"]!["status"]!.GetValue<string>());
+            Assert.Equal(300, safety["check"]!["rows"]!.GetValue<long>());
+            Assert.Equal("records", (await Db("shell", "dbfault", "records", "-c", "SELECT current_database()")).Stdout.Split('\n')[2].Trim());
+
+            // Latest after an in-place restore follows the new timeline from the backup before it: 1-200 and 1001-1010,
+            // never the rows 201-300 the restore undid.
+            await PsqlAsync(host, container, "records", "INSERT INTO t (id) SELECT generate_series(1001, 1010)");
+            var second = await NoteTimeAsync(token);
+            await PsqlAsync(host, container, "records", "INSERT INTO t (id) SELECT generate_series(1011, 1020)");
+            await ArchiveAsync(host, container);
+            var after = await Db("restore", "dbfault", "records", "--to", "latest", "--into", "records-after");
+            Assert.True(after.ExitCode == 0, after.ToString());
+            var (copyHost, copy) = await RunningAsync("dbfault_records-after", token);
+            Assert.Equal("220|0", await PsqlAsync(copyHost, copy, "records", "SELECT count(*), count(*) FILTER (WHERE id BETWEEN 201 AND 300) FROM t"));
+
+            // ward killed (SIGKILL) once the in-place restore has stopped the database: it stays stopped (it never serves
+            // a half-restored cluster), every command says so, and --resume finishes the restore.
+            using (var killed = WardCli.Start(["db", "restore", "dbfault", "records", "--to", second.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), "--yes", "--host", TestCluster.ManagerHost]))
+            {
+                await Poll.RequireAsync("the in-place restore stopping the database", async () =>
+                    (await DatabaseServiceAsync("dbfault", token))["Spec"]!["Labels"]?["ward.database.restoring"] is not null || killed.HasExited, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(200));
+                Assert.False(killed.HasExited, killed.Output);
+                killed.Kill();
+                await killed.WaitAsync(TimeSpan.FromSeconds(10), token);
+            }
+
+            await Poll.RequireAsync("the database stopped", async () => (await cluster.Manager.RunningTasksAsync("dbfault_records", token)).Count == 0, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromSeconds(5), token);
+            Assert.Empty(await cluster.Manager.RunningTasksAsync("dbfault_records", token));
+            var status = await Db("status", "dbfault", "records");
+            Assert.True(status.ExitCode == 1, status.ToString());
+            Assert.Contains("did not finish", status.Stderr);
+            Assert.Contains("--resume", status.Stderr);
+            var blocked = await Db("restore", "dbfault", "records", "--to", "latest", "--into", "records-blocked");
+            Assert.True(blocked.ExitCode == 1, blocked.ToString());
+            Assert.Contains("--resume", blocked.Stderr);
+            var resumed = await Db("restore", "dbfault", "records", "--resume");
+            Assert.True(resumed.ExitCode == 0, resumed.ToString());
+            Assert.Contains("runs again on the restored cluster", resumed.Stdout);
+            Figures.Write($"database in-place restore, ward killed once the database stopped, then --resume: {resumed.Stdout.Trim()}");
+            (host, container) = await RunningAsync("dbfault_records", token);
+            Assert.Equal("210|1010", await PsqlAsync(host, container, "records", "SELECT count(*), max(id) FROM t"));
+            Assert.Null((await DatabaseServiceAsync("dbfault", token))["Spec"]!["Labels"]?["ward.database.restoring"]);
+            var again = await Db("restore", "dbfault", "records", "--resume");
+            Assert.True(again.ExitCode == 2, again.ToString());
+            Assert.Contains("no interrupted in-place restore", again.Stderr);
+
+            // The repository's disk full: the backup fails with the reason and is never shown good; the database is
+            // untouched; once there is room again a backup is good.
+            var (repositoryHost, repository) = await RunningAsync("dbfault_ward-backups-records", token);
+            var fill = await DockerCli.RunOnAsync(repositoryHost, "exec", repository, "sh", "-c", "dd if=/dev/zero of=/var/lib/ward-backups/filler bs=1M count=400 2>&1; df -k /var/lib/ward-backups | tail -1");
+            Assert.Contains("No space left on device", fill.Stdout);
+            var attempted = DateTimeOffset.UtcNow.AddSeconds(-1);
+            var full = await Db("backup", "dbfault", "records", "--kind", "full");
+            Assert.True(full.ExitCode == 1, full.ToString());
+            Figures.Write($"database backup into a full repository: {full.Stderr.Trim()}");
+            Assert.Contains("disk is full", full.Stderr);
+            WardCli.AssertNoStackTrace(full);
+            // Whether or not the full repository could still record the attempt, nothing since it is listed good.
+            var afterFull = JsonNode.Parse((await Db("backups", "dbfault", "records", "--format", "json")).Stdout)!["backups"]!.AsArray();
+            var since = afterFull.Where(b => DateTimeOffset.Parse(b!["started"]!.GetValue<string>(), CultureInfo.InvariantCulture) >= attempted).ToList();
+            Assert.All(since, b => Assert.NotEqual("ok", b!["status"]!.GetValue<string>()));
+            Assert.Equal("210|1010", await PsqlAsync(host, container, "records", "SELECT count(*), max(id) FROM t"));
+            await DockerCli.RunOnAsync(repositoryHost, "exec", repository, "rm", "-f", "/var/lib/ward-backups/filler");
+            var roomy = await Db("backup", "dbfault", "records", "--kind", "full");
+            Assert.True(roomy.ExitCode == 0, roomy.ToString());
+            Assert.Contains("good", roomy.Stdout);
+        }
+        finally
+        {
+            await Stacks.RemoveAsync(cluster.Manager, "dbfault", token);
+        }
+    }
+
+    /// <summary>A moment between two writes, two seconds from each (the database's clock and this one agree: one host).</summary>
+    private static async Task<DateTimeOffset> NoteTimeAsync(CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        var noted = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        return noted;
+    }
+
+    /// <summary>Switches the WAL and waits until the archive has it: everything written so far is restorable.</summary>
+    private static async Task ArchiveAsync(string host, string container)
+    {
+        var archived = (await StatusAsync("dbfault")).ArchivedWal;
+        await PsqlAsync(host, container, "records", "SELECT pg_switch_wal()");
+        await Poll.RequireAsync("the WAL written so far archived", async () => (await StatusAsync("dbfault")).ArchivedWal > archived, TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(2));
+    }
+
+    private async Task<JsonObject> DatabaseServiceAsync(string environment, CancellationToken cancellationToken) =>
+        (await cluster.Manager.ListStackAsync("services", environment, cancellationToken)).Single(s => s["Spec"]!["Labels"]?["ward.database.role"]?.GetValue<string>() == "database");
+
+    /// <summary>ward apply, then the database's status once it answers.</summary>
+    private static async Task<JsonNode> ApplyAsync(EnvironmentFile environment, CancellationToken cancellationToken)
+    {
+        var apply = await WardCli.RunAsync(["apply", environment.Path, "--yes", "--host", TestCluster.ManagerHost], null, TimeSpan.FromMinutes(8));
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        return await WaitForStatusAsync(environment.Name, cancellationToken);
+    }
+
+    /// <summary>A shell pipeline around ward, as a person types it ($0 is ward.dll, $1 the manager); it must succeed.</summary>
+    private static async Task<ProcessResult> PipedAsync(string pipeline, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var result = await Processes.RunAsync("sh", ["-c", pipeline, Path.Combine(AppContext.BaseDirectory, "ward.dll"), TestCluster.ManagerHost], WardCli.Environment(environment), TimeSpan.FromMinutes(2));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+
+    /// <summary>A rehearsal that could not run to its verification: exit 1, and the reason on the record printed.</summary>
+    private static async Task<ProcessResult> FailedRehearsalAsync(string environment, string source, string reason)
+    {
+        var result = await Db("rehearse", environment, "records", "--from", source);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(reason, result.Stdout);
+        return result;
     }
 
     private static Task<ProcessResult> Db(params string[] arguments) =>

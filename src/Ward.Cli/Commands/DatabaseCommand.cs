@@ -18,6 +18,7 @@ internal static class DatabaseCommand
         Restore(),
         Rehearse(),
         Rehearsals(),
+        Shell(),
     };
 
     private sealed record Inputs(Argument<string> Environment, Argument<string> Database, Option<string?> Host);
@@ -87,7 +88,8 @@ internal static class DatabaseCommand
             Console.Out.WriteLine(Line(entry));
             if (!entry.IsGood)
             {
-                var why = entry.Check.Error ?? entry.Error;
+                // A backup that failed says why it failed; one taken says why its check did not pass.
+                var why = entry.Status == "ok" ? entry.Check.Error ?? entry.Error : entry.Error ?? entry.Check.Error;
                 Console.Error.WriteLine($"ward: the backup of {database} is {entry.Verdict}{(why is null ? "" : $": {why}")}");
                 return ExitCodes.Failed;
             }
@@ -147,15 +149,40 @@ internal static class DatabaseCommand
 
     private static Command Restore()
     {
-        var to = new Option<string>("--to") { Description = "A time with its zone (e.g. 2026-12-07T10:30:00Z), or latest.", Required = true };
+        var to = new Option<string?>("--to") { Description = "A time with its zone (e.g. 2026-12-07T10:30:00Z), or latest." };
         var into = new Option<string?>("--into") { Description = "Restore into a new database of this name beside the original (the original is untouched); without it, restore in place." };
         var yes = new Option<bool>("--yes") { Description = "Restore in place without asking (a safety backup is still taken first)." };
-        var command = new Command("restore", "Restore the database to a point in time, inside the cluster: into a new database, or in place after a safety backup (never serving a half-restored database).") { to, into, yes };
+        var resume = new Option<bool>("--resume") { Description = "Finish an in-place restore that was interrupted (ward stopped) while the database was stopped, and start the database." };
+        var command = new Command("restore", "Restore the database to a point in time, inside the cluster: into a new database, or in place after a safety backup (never serving a half-restored database).") { to, into, yes, resume };
         var inputs = Common(command);
         Act(command, inputs, async (parse, target, environment, database, token) =>
         {
-            var request = new RestoreRequest(environment, database, parse.GetValue(to)!, parse.GetValue(into));
-            var result = await new Restorer(target.Engine, target.Nodes(), TimeProvider.System).RestoreAsync(request, new PrintedProgress(parse.GetValue(yes)), token);
+            var restorer = new Restorer(target.Engine, target.Nodes(), TimeProvider.System);
+            if (parse.GetValue(resume))
+            {
+                if (parse.GetValue(to) is not null || parse.GetValue(into) is not null)
+                {
+                    Console.Error.WriteLine("ward: --resume finishes the interrupted restore as it was asked; give it without --to and --into");
+                    return ExitCodes.InvalidInput;
+                }
+
+                var resumed = await restorer.ResumeAsync(environment, database, new PrintedProgress(), token);
+                Console.Out.WriteLine(resumed.Outcome switch
+                {
+                    "abandoned" => $"{database} runs again on the cluster it had: the restore {resumed.Id} was not complete when it was interrupted",
+                    _ => $"{database} runs again on the restored cluster of {resumed.Id}",
+                });
+                return BaseBackup(resumed.Outcome != "abandoned", resumed.BaseBackup, resumed.BaseBackupError);
+            }
+
+            if (parse.GetValue(to) is not { } moment)
+            {
+                Console.Error.WriteLine("ward: give --to TIME (with its zone, e.g. 2026-12-07T10:30:00Z) or --to latest, or --resume to finish an interrupted in-place restore");
+                return ExitCodes.InvalidInput;
+            }
+
+            var request = new RestoreRequest(environment, database, moment, parse.GetValue(into));
+            var result = await restorer.RestoreAsync(request, new PrintedProgress(parse.GetValue(yes)), token);
             if (result is null)
             {
                 Console.Error.WriteLine("ward: nothing was restored");
@@ -169,9 +196,27 @@ internal static class DatabaseCommand
                 Console.Out.WriteLine($"safety backup first: {Line(safety)}");
             }
 
-            return ExitCodes.Ok;
+            return BaseBackup(result.Into is null, result.BaseBackup, result.BaseBackupError);
         });
         return command;
+    }
+
+    /// <summary>The full backup after an in-place restore: restored, but a later restore needs it (exit 1 when it failed).</summary>
+    private static int BaseBackup(bool taken, BackupEntry? entry, string? error)
+    {
+        if (!taken)
+        {
+            return ExitCodes.Ok;
+        }
+
+        if (entry is not null)
+        {
+            Console.Out.WriteLine($"base backup after: {Line(entry)}");
+            return ExitCodes.Ok;
+        }
+
+        Console.Error.WriteLine($"ward: the database is restored and serving, but its base backup failed ({error}): until a backup succeeds (ward db backup), a later restore cannot reach past this one");
+        return ExitCodes.Failed;
     }
 
     private static Command Rehearse()
@@ -220,6 +265,26 @@ internal static class DatabaseCommand
             }
 
             return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Shell()
+    {
+        var statement = new Option<string?>("--command", "-c") { Description = "Run this statement, print its result and exit (psql -c); without it, psql reads the terminal, or statements piped in." };
+        var command = new Command("shell", "psql inside the database's running task (through the engine of its node), as the superuser on the application's database; exits with psql's exit code.") { statement };
+        var inputs = Common(command);
+        Act(command, inputs, async (parse, target, environment, database, token) =>
+        {
+            var sql = parse.GetValue(statement);
+            var interactive = sql is null && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+            await using var input = Console.OpenStandardInput();
+            await using var output = Console.OpenStandardOutput();
+            await using var error = Console.OpenStandardError();
+            var streams = new Engine.Ports.AttachedStreams(sql is null ? input : Stream.Null, output, error, interactive ? RawTerminal.Size() : null);
+            using var raw = interactive ? RawTerminal.Enter() : null;
+            var exit = await new DatabaseShell(target.Engine, target.Nodes()).RunAsync(environment, database, sql, streams, token);
+            return (int)Math.Clamp(exit, 0, 255);
         });
         return command;
     }

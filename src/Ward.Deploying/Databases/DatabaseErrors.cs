@@ -34,6 +34,9 @@ public static class DatabaseRequestCodes
     /// <summary>A backup kind other than full, incremental or auto.</summary>
     public const string InvalidBackupKind = "invalid_backup_kind";
 
+    /// <summary>--resume of a database with no interrupted in-place restore.</summary>
+    public const string NothingToResume = "no_interrupted_restore";
+
     /// <summary>A connection string to rehearse from that names no host, or is not one.</summary>
     public const string InvalidSource = "invalid_source";
 }

@@ -5,19 +5,31 @@ using Ward.Engine.Ports;
 namespace Ward.Deploying.Databases;
 
 /// <summary>A service of a database as the swarm runs it: its spec, its running task (if any) and that task's node.</summary>
-public sealed record DeployedService(ObservedObject Service, ObservedTask? Task, ObservedNode? Node)
+/// <param name="Service">The service.</param>
+/// <param name="Task">Its running task.</param>
+/// <param name="Node">The node of its running task, else of its latest task.</param>
+/// <param name="Stopped">Why Ward stopped it, when it did (an in-place restore that did not finish), for the failure.</param>
+public sealed record DeployedService(ObservedObject Service, ObservedTask? Task, ObservedNode? Node, string? Stopped = null)
 {
     /// <summary>The running task's container and node, or a failure that says the service is not running.</summary>
     public (string Container, ObservedNode Node) Running(string what) =>
         Task is { ContainerId: { } container } && Node is { } node
             ? (container, node)
-            : throw new DatabaseOperationException(DatabaseFailureCodes.NotRunning, $"{what} ({Service.Name}) has no running task{(Node is null ? "" : $" (its node {Node.Hostname} is {Node.State})")}; see ward status");
+            : throw new DatabaseOperationException(DatabaseFailureCodes.NotRunning, Stopped is not null
+                ? $"{what} ({Service.Name}) is stopped: {Stopped}"
+                : $"{what} ({Service.Name}) has no running task{(Node is null ? "" : $" (its node {Node.Hostname} is {Node.State})")}; see ward status");
 }
 
 /// <summary>A database Ward runs in an environment, found on the swarm by its labels: its service and its repository's.</summary>
 public sealed record DeployedDatabase(string Environment, string Name, DeployedService Database, DeployedService? Repository)
 {
     public string? Tier => Database.Service.Labels.GetValueOrDefault(DatabaseNames.TierLabel);
+
+    /// <summary>The id of an in-place restore that stopped the database and did not start it again (its follower was killed).</summary>
+    public string? InterruptedRestore => Database.Service.Labels.GetValueOrDefault(DatabaseNames.RestoringLabel);
+
+    /// <summary>The node whose volume holds the interrupted restore.</summary>
+    public string? InterruptedRestoreNode => Database.Service.Labels.GetValueOrDefault(DatabaseNames.RestoringNodeLabel);
 
     /// <summary>A value of the database service's environment (POSTGRES_DB, WARD_DB_SETTINGS, ...).</summary>
     public string? Setting(string name) =>
@@ -67,7 +79,10 @@ public static class DatabaseLocator
             return new DeployedService(of, task, node);
         }
 
-        return new DeployedDatabase(environment, database, Deployed(service), repository is null ? null : Deployed(repository));
+        var interrupted = service.Labels.GetValueOrDefault(DatabaseNames.RestoringLabel) is { } restore
+            ? $"the in-place restore {restore} stopped it and did not finish (ward was stopped); it serves nothing until `ward db restore {environment} {database} --resume` finishes the restore and starts it (or `ward apply` starts it on the cluster its volume holds, whole either way)"
+            : null;
+        return new DeployedDatabase(environment, database, Deployed(service) with { Stopped = interrupted }, repository is null ? null : Deployed(repository));
     }
 
     /// <summary>Whether a name is taken in the environment: by a service of its stack, or a database.</summary>

@@ -21,6 +21,18 @@ public interface IRestoreObserver : IDatabaseProgress
 /// <param name="Database">The database to restore.</param>
 public sealed record RestoreRequest(string Environment, string Database, string Target, string? Into = null);
 
+/// <summary>An interrupted in-place restore, finished.</summary>
+/// <param name="Database">The database.</param>
+/// <param name="Id">The restore's id.</param>
+/// <param name="Outcome">completed (swapped in now), swapped (it had been before the stop), or abandoned (it was not complete: the database runs the cluster it had).</param>
+public sealed record ResumedRestore(string Database, string Id, string Outcome)
+{
+    /// <summary>The full backup taken once the restored database serves (see <see cref="RestoreResult.BaseBackup"/>).</summary>
+    public BackupEntry? BaseBackup { get; init; }
+
+    public string? BaseBackupError { get; init; }
+}
+
 /// <summary>What a restore did.</summary>
 /// <param name="RestoredTo">The time of the last transaction restored, as PostgreSQL reported it.</param>
 /// <param name="SafetyBackup">The backup taken first (in place only).</param>
@@ -30,7 +42,17 @@ public sealed record RestoreRequest(string Environment, string Database, string 
 /// <param name="Into">The new database, or null in place.</param>
 /// <param name="Tables">Tables read when the restore was checked.</param>
 /// <param name="Seconds">How long it all took.</param>
-public sealed record RestoreResult(string Database, string Target, string? Into, string? RestoredTo, BackupEntry? SafetyBackup, int Tables, IReadOnlyDictionary<string, long> Rows, double Seconds);
+public sealed record RestoreResult(string Database, string Target, string? Into, string? RestoredTo, BackupEntry? SafetyBackup, int Tables, IReadOnlyDictionary<string, long> Rows, double Seconds)
+{
+    /// <summary>
+    /// In place: the full backup taken once the restored database serves, the base of later restores on its new
+    /// timeline; null when it failed (then <see cref="BaseBackupError"/> says why).
+    /// </summary>
+    public BackupEntry? BaseBackup { get; init; }
+
+    /// <summary>Why the base backup after an in-place restore failed.</summary>
+    public string? BaseBackupError { get; init; }
+}
 
 /// <summary>
 /// Point-in-time restore (<c>ward db restore</c>), inside the cluster. The restore is made beside the live cluster
@@ -49,6 +71,12 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
     {
         var started = time.GetTimestamp();
         var deployed = await DatabaseLocator.FindAsync(engine, request.Environment, request.Database, cancellationToken);
+        if (deployed.InterruptedRestore is { } interrupted)
+        {
+            throw new DatabaseOperationException(DatabaseFailureCodes.Busy,
+                $"{request.Database} is stopped by the in-place restore {interrupted}, which did not finish: `ward db restore {request.Environment} {request.Database} --resume` finishes it first");
+        }
+
         var target = await CheckTargetAsync(deployed, request.Target, cancellationToken);
         if (request.Into is { } into)
         {
@@ -73,7 +101,127 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
 
         var restored = await RunRestoreAsync(deployed, target, into: null, observer, cancellationToken);
         await SwapInAsync(deployed, restored["id"]!.GetValue<string>(), observer, cancellationToken);
-        return Result(request, restored, safety, time.GetElapsedTime(started));
+        await WaitServingAsync(request.Environment, request.Database, cancellationToken);
+        var (baseBackup, baseError) = await BaseBackupAsync(request.Environment, request.Database, observer, cancellationToken);
+        return Result(request, restored, safety, time.GetElapsedTime(started)) with { BaseBackup = baseBackup, BaseBackupError = baseError };
+    }
+
+    /// <summary>
+    /// Finishes an in-place restore whose follower stopped (ward killed) after the database was stopped: swaps the
+    /// restore in if it was complete (or finds it swapped already) and starts the database. The database served
+    /// nothing meanwhile; either way it starts on one whole cluster, the restored one or the one it had.
+    /// </summary>
+    /// <exception cref="DatabaseRequestException">No in-place restore of the database is interrupted.</exception>
+    public async Task<ResumedRestore> ResumeAsync(string environment, string database, IDatabaseProgress progress, CancellationToken cancellationToken)
+    {
+        await using var held = await EnvironmentLock.AcquireAsync(
+            engine, environment, TimeSpan.FromHours(6), TimeSpan.FromMinutes(2), time, LockHolder.Current, pid => Directory.Exists($"/proc/{pid}"), cancellationToken);
+        var deployed = await DatabaseLocator.FindAsync(engine, environment, database, cancellationToken);
+        var id = deployed.InterruptedRestore
+            ?? throw new DatabaseRequestException(DatabaseRequestCodes.NothingToResume, $"{database} of {environment} has no interrupted in-place restore to resume (ward db status {environment} {database} shows how it runs)");
+        var node = deployed.InterruptedRestoreNode
+            ?? throw new DatabaseOperationException(DatabaseFailureCodes.NotRunning, $"the service of {database} does not say which node holds the restore {id}; ward apply starts it again on the cluster its volume holds");
+        progress.Report("resume", $"finishing the in-place restore {id} of {database}: the database is stopped");
+        await ScaleAsync(deployed.Database.Service.Id, 0, (id, node), cancellationToken);
+        await WaitForSwapJobsAsync(environment, database, cancellationToken);
+        string outcome;
+        try
+        {
+            var spec = DatabaseJob.Spec(deployed.Database.Service.Spec, environment, database, Backups.JobId(), node, ["swap", id]);
+            var result = await new JobRunner(engine, time).RunAsync(spec, progress, cancellationToken);
+            outcome = result["ok"]?.GetValue<bool>() == true
+                ? result["already"]?.GetValue<bool>() == true ? "swapped" : "completed"
+                : "abandoned";
+            if (outcome == "abandoned")
+            {
+                progress.Report("resume", $"the restore {id} was not complete on the volume ({result["error"]?.GetValue<string>()}); the database starts on the cluster it had");
+            }
+        }
+        finally
+        {
+            progress.Report("start", $"starting {database} again");
+            await ScaleAsync(deployed.Database.Service.Id, 1, null, CancellationToken.None);
+        }
+
+        await WaitServingAsync(environment, database, cancellationToken);
+        var (baseBackup, baseError) = outcome == "abandoned" ? (null, null) : await BaseBackupAsync(environment, database, progress, cancellationToken);
+        return new ResumedRestore(database, id, outcome) { BaseBackup = baseBackup, BaseBackupError = baseError };
+    }
+
+    /// <summary>A swap job the killed ward had started goes on in the cluster: it ends before another touches the volume.</summary>
+    private async Task WaitForSwapJobsAsync(string environment, string database, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var jobs = (await engine.ListAsync(ObjectKind.Service, null, cancellationToken))
+                .Where(s => s.Labels.GetValueOrDefault(DatabaseNames.JobEnvironmentLabel) == environment
+                    && s.Labels.GetValueOrDefault(DatabaseNames.DatabaseLabel) == database
+                    && s.Labels.GetValueOrDefault(DatabaseNames.JobLabel) == "swap")
+                .Select(s => s.Id)
+                .ToList();
+            IReadOnlyList<ObservedTask> tasks = jobs.Count == 0 ? [] : await engine.ListTasksAsync(jobs, cancellationToken);
+            if (tasks.All(t => t.State is "complete" or "failed" or "rejected" or "shutdown" or "orphaned" or "remove"))
+            {
+                return;
+            }
+
+            if (time.GetElapsedTime(started) > ServiceWait)
+            {
+                throw new DatabaseOperationException(DatabaseFailureCodes.Busy, $"the swap job of the interrupted restore of {database} still runs after {ServiceWait.TotalMinutes:0} minutes; try --resume again later");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A full backup of the database as restored in place. The restore began a new timeline from a point before the
+    /// newest backups (the safety backup among them), which a later restore cannot start from and follow that
+    /// timeline: the next restore to latest, or to a time after this one, starts from this backup instead.
+    /// </summary>
+    private async Task<(BackupEntry? Backup, string? Error)> BaseBackupAsync(string environment, string database, IDatabaseProgress progress, CancellationToken cancellationToken)
+    {
+        progress.Report("base", $"taking a full backup of {database} as restored: later restores start from it");
+        try
+        {
+            var entry = await new Backups(engine, nodes, time).TakeAsync(environment, database, "full", "restored", progress, cancellationToken);
+            return entry.Status == "ok" ? (entry, null) : (null, entry.Error ?? "the backup failed");
+        }
+        catch (DatabaseOperationException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>Waits until the database accepts connections on its socket (its healthcheck), not merely until its task runs.</summary>
+    private async Task WaitServingAsync(string environment, string database, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        string? why = null;
+        while (time.GetElapsedTime(started) < ServiceWait)
+        {
+            try
+            {
+                var (container, node) = (await DatabaseLocator.FindAsync(engine, environment, database, cancellationToken)).Database.Running($"database {database}");
+                using var engineOfNode = await nodes.ConnectAsync(node, cancellationToken);
+                var answer = await engineOfNode.ExecAsync(container, ["/usr/local/bin/ward-db", "health"], new Dictionary<string, string>(), cancellationToken);
+                if (answer.ExitCode == 0)
+                {
+                    return;
+                }
+
+                why = $"its healthcheck exits {answer.ExitCode}";
+            }
+            catch (Exception e) when (e is DatabaseOperationException or EngineNotFoundException)
+            {
+                why = e.Message;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+        }
+
+        throw new DatabaseOperationException(DatabaseFailureCodes.RestoreFailed, $"{database} runs again but does not accept connections after {ServiceWait.TotalMinutes:0} minutes ({why}); see ward logs");
     }
 
     /// <summary>latest, or a time that is neither in the future nor before the first backup.</summary>
@@ -151,7 +299,7 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
     {
         var (_, node) = deployed.Database.Running($"database {deployed.Name}");
         progress.Report("swap", $"stopping {deployed.Name} to swap the restored cluster in");
-        await ScaleAsync(deployed.Database.Service.Id, 0, cancellationToken);
+        await ScaleAsync(deployed.Database.Service.Id, 0, (id, node.Id), cancellationToken);
         try
         {
             var spec = DatabaseJob.Spec(deployed.Database.Service.Spec, deployed.Environment, deployed.Name, Backups.JobId(), node.Id, ["swap", id]);
@@ -164,18 +312,32 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
         finally
         {
             progress.Report("start", $"starting {deployed.Name} again");
-            await ScaleAsync(deployed.Database.Service.Id, 1, CancellationToken.None);
+            await ScaleAsync(deployed.Database.Service.Id, 1, null, CancellationToken.None);
         }
     }
 
-    /// <summary>Sets a service's replicas and waits until that many tasks run (0: until none does).</summary>
-    private async Task ScaleAsync(string serviceId, int replicas, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets a service's replicas and waits until that many tasks run (0: until none does). The restore that stops the
+    /// database is written on it in the same update (and removed in the one that starts it), so that a restore whose
+    /// follower is killed in between is never mistaken for a database that is simply down.
+    /// </summary>
+    private async Task ScaleAsync(string serviceId, int replicas, (string Id, string NodeId)? restoring, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var service = (await engine.ListAsync(ObjectKind.Service, null, cancellationToken)).First(s => s.Id == serviceId);
             var spec = (JsonObject)service.Spec.DeepClone();
             spec["Mode"] = new JsonObject { ["Replicated"] = new JsonObject { ["Replicas"] = replicas } };
+            var labels = spec["Labels"] as JsonObject ?? [];
+            labels.Remove(DatabaseNames.RestoringLabel);
+            labels.Remove(DatabaseNames.RestoringNodeLabel);
+            if (restoring is { } restore)
+            {
+                labels[DatabaseNames.RestoringLabel] = restore.Id;
+                labels[DatabaseNames.RestoringNodeLabel] = restore.NodeId;
+            }
+
+            spec["Labels"] = labels;
             try
             {
                 await engine.UpdateServiceAsync(serviceId, service.Version, spec, cancellationToken);

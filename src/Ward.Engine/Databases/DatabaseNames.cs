@@ -33,6 +33,15 @@ public static class DatabaseNames
 
     public const string RestoredToLabel = "ward.database.restored-to";
 
+    /// <summary>
+    /// On a database stopped for an in-place restore: the restore's id, set with the stop and removed with the start,
+    /// so a restore whose follower was killed in between is seen, and finished, by the next command.
+    /// </summary>
+    public const string RestoringLabel = "ward.database.restoring";
+
+    /// <summary>With <see cref="RestoringLabel"/>: the node whose volume holds the restore (a stopped service keeps no task to say it).</summary>
+    public const string RestoringNodeLabel = "ward.database.restoring-node";
+
     /// <summary>Where the database's volume is mounted in Ward's image.</summary>
     public const string DataPath = "/var/lib/postgresql/data";
 

@@ -21,8 +21,18 @@ public interface INodeEngine : IDisposable
     Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Runs a command in a container of this node with its standard input and output joined to the given streams (a
-    /// terminal's, when <paramref name="tty"/>), until it exits; returns its exit code.
+    /// Runs a command in a container of this node with its standard streams joined to <paramref name="streams"/> (a
+    /// terminal's, when <see cref="AttachedStreams.Terminal"/> is set), until it exits; returns its exit code.
     /// </summary>
-    Task<long> AttachAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, Stream input, Stream output, bool tty, CancellationToken cancellationToken);
+    Task<long> AttachAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, AttachedStreams streams, CancellationToken cancellationToken);
 }
+
+/// <summary>What an attached command reads and writes.</summary>
+/// <param name="Input">Copied to the command's standard input until it ends (then the command reads end of file).</param>
+/// <param name="Output">Receives the command's standard output (and, with a terminal, everything it writes).</param>
+/// <param name="Error">Receives the command's standard error when there is no terminal.</param>
+/// <param name="Terminal">A pseudo-terminal of this size for the command (an interactive session), or none.</param>
+public sealed record AttachedStreams(Stream Input, Stream Output, Stream Error, TerminalSize? Terminal);
+
+/// <summary>A terminal's size in characters.</summary>
+public sealed record TerminalSize(int Columns, int Rows);

@@ -75,6 +75,9 @@ public static class ProblemCodes
     /// <summary>A log query out of range (a tail too long, a time that is not one).</summary>
     public const string InvalidLogQuery = "invalid_log_query";
 
+    /// <summary>A database's placement names a node label no node of the swarm has.</summary>
+    public const string UnknownPlacementLabel = "unknown_placement_label";
+
     /// <summary>A silence shorter than a minute or longer than 7 days.</summary>
     public const string InvalidSilence = "invalid_silence";
     public const string InvalidDesiredState = "invalid_desired_state";

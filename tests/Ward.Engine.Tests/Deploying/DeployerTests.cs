@@ -257,6 +257,36 @@ public sealed class DeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_placed_by_a_label_no_node_of_the_swarm_has_is_bad_input_naming_the_labels_and_nothing_is_created()
+    {
+        // The file declares no nodes: the swarm's own (worker-1, worker-2, labelled ward.node) are the truth.
+        var environment = _world.Load("""
+            version: "3.9"
+            x-ward:
+              environment: { name: demo, kind: staging }
+              databases:
+                - name: records
+                  engine: postgres
+                  tier: basic-1
+                  placement: [ "node.labels.ward.node == worker-1" ]
+                  backups:
+                    repository: { placement: [ "node.labels.backups == true" ] }
+            services:
+              web:
+                image: clinic/web:1.0
+            """);
+        var plan = await Assert.ThrowsAsync<DeployRequestException>(() => _world.Deployer().PlanAsync(environment, CoreWorld.Quick(), Token));
+        Assert.Equal(DeployRequestCodes.UnknownPlacementLabel, plan.Code);
+        Assert.Equal("the placement 'node.labels.backups == true' of the backup repository of records names the label 'backups', which no node of the swarm has (the nodes' labels are ward.node); label a node (ward node label NODE backups=...) or change the placement", plan.Message);
+        await Assert.ThrowsAsync<DeployRequestException>(() => _world.Deployer().ApplyAsync(environment, CoreWorld.Quick(), new RecordingObserver(), Token));
+        Assert.Empty(Creations);
+
+        // Once a node has the label, the same file plans.
+        _world.Engine.SetNodes([.. _world.Engine.Nodes.Select(n => n.Hostname == "worker-2" ? n with { Labels = new Dictionary<string, string>(n.Labels) { ["backups"] = "true" } } : n)]);
+        Assert.True((await _world.Deployer().PlanAsync(environment, CoreWorld.Quick(), Token)).Plan.HasChanges);
+    }
+
+    [Fact]
     public async Task An_engine_that_is_not_a_manager_is_refused_before_anything_else()
     {
         _world.Engine.IsManager = false;

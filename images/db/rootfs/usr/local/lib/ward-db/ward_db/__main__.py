@@ -12,6 +12,7 @@
 
 Jobs report with "ward-progress" and "ward-result" lines (see common.py) and exit 0 when they succeeded.
 """
+import errno
 import json
 import sys
 import traceback
@@ -30,6 +31,11 @@ def job(work):
         result({"ok": False, "started": started, "finished": now_iso(), "code": failure.code, "error": failure.message})
         return 1
     except Exception as e:  # noqa: BLE001 - a bug must still end the job with a result Ward can show.
+        if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+            message = f"the disk is full: no space left to write {e.filename or 'what ward-db writes'} (a full backup repository: free space on its volume, or give it a larger one)"
+            say(message)
+            result({"ok": False, "started": started, "finished": now_iso(), "code": "disk-full", "error": message})
+            return 1
         traceback.print_exc()
         result({"ok": False, "started": started, "finished": now_iso(), "code": "internal", "error": f"internal error in ward-db: {type(e).__name__}: {e}"})
         return 70
@@ -67,10 +73,7 @@ def main(argv):
 
         def work():
             s = settings.Settings()
-            entry = backups.take(s, args[0] if args else "auto", args[1] if len(args) > 1 else "manual")
-            if entry["status"] == "ok":
-                entry = backups.check(s, entry)
-            return {"backup": entry}
+            return {"backup": backups.take(s, args[0] if args else "auto", args[1] if len(args) > 1 else "manual")}
         return job(work)
     if verb == "restore":
         from . import restore

@@ -7,6 +7,7 @@ that failed, holds no data, was skipped, or could not be checked is never report
 """
 import contextlib
 import datetime
+import errno
 import fcntl
 import json
 import os
@@ -71,23 +72,39 @@ def info(settings, config):
 
 
 def take(settings, kind, trigger):
-    """Takes a backup (full or differential) into the repository, records it, and returns its catalog entry."""
+    """
+    Takes a backup (full or differential) into the repository, records it, checks it, and returns its catalog entry.
+    The check runs under the same lock as the backup: the repository's schedule, which checks what is left pending,
+    must not restore the same backup into the same scratch folder at the same time.
+    """
     config = write_config(settings, "repository", tls=tls_of(settings))
     kind = KINDS.get(kind, kind)
     if kind == "auto":
         kind = "diff" if any(b["status"] == "ok" and b["kind"] == "full" for b in read_catalog()["backups"]) else "full"
     entry = {"id": uuid.uuid4().hex[:12], "kind": kind, "trigger": trigger, "started": now_iso(), "status": "running", "check": {"status": "pending"}}
     progress("waiting", "waiting for any backup in progress on this repository to end")
-    with locked("backup", wait_seconds=3600):
-        save_entry(entry)
-        try:
-            backup_into(settings, config, entry, {b["label"] for b in info(settings, config).get("backup", [])})
-        except Failure as failure:
-            entry.update(status="failed", error=failure.message)
-        if entry["status"] != "ok":
-            entry["check"] = {"status": "not-checked", "reason": "the backup failed"}
-        save_entry(entry)
-        return entry
+    try:
+        with locked("backup", wait_seconds=3600):
+            save_entry(entry)
+            try:
+                backup_into(settings, config, entry, {b["label"] for b in info(settings, config).get("backup", [])})
+            except Failure as failure:
+                entry.update(status="failed", error=failure.message)
+            if entry["status"] != "ok":
+                entry["check"] = {"status": "not-checked", "reason": "the backup failed"}
+            save_entry(entry)
+            return check(settings, entry) if entry["status"] == "ok" else entry
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            raise
+        # Not even the catalog could be written: the attempt is reported, and the schedule marks it failed later.
+        raise Failure("disk-full", repository_full("ward-db could not record the backup in its catalog"))
+
+
+def repository_full(detail):
+    usage = os.statvfs(REPOSITORY_ROOT)
+    free, total = usage.f_bavail * usage.f_frsize, usage.f_blocks * usage.f_frsize
+    return f"the backup repository's disk is full ({free / 1e6:.1f} MB free of {total / 1e6:.1f} MB): {detail}; free space on its volume (or give it a larger one), then take a backup again"
 
 
 def backup_into(settings, config, entry, before):
@@ -97,7 +114,7 @@ def backup_into(settings, config, entry, before):
     entry["durationSeconds"] = round(time.monotonic() - clock, 1)
     entry["finished"] = now_iso()
     if done.returncode != 0:
-        entry.update(status="failed", error=f"pgbackrest backup failed (exit {done.returncode}): {tail(done.stderr or done.stdout)}")
+        entry.update(status="failed", error=backup_error(done))
         return
     taken = [b for b in info(settings, config).get("backup", []) if b["label"] not in before]
     if not taken:
@@ -105,6 +122,16 @@ def backup_into(settings, config, entry, before):
         return
     describe(entry, taken[-1])
     entry["status"] = "ok"
+
+
+def backup_error(done):
+    """pgBackRest's reason in words that say what to do: a full disk and a held lock are the usual ones."""
+    said = tail(done.stderr or done.stdout)
+    if "No space left on device" in said:
+        return repository_full(f"pgBackRest could not write to it ({said})")
+    if "unable to acquire lock" in said:
+        return f"another pgBackRest command held the repository's lock (a backup, expiry or stanza change in progress); try again when it ends: {said}"
+    return f"pgbackrest backup failed (exit {done.returncode}): {said}"
 
 
 def describe(entry, backup):
@@ -168,7 +195,10 @@ def check_pending(settings):
     for entry in sorted(read_catalog()["backups"], key=lambda b: b["started"]):
         if entry["status"] == "ok" and entry["check"]["status"] == "pending":
             with locked("backup", wait_seconds=3600):
-                check(settings, entry)
+                # Read again under the lock: the job that took it may have checked it meanwhile.
+                current = next((b for b in read_catalog()["backups"] if b["id"] == entry["id"]), None)
+                if current is not None and current["status"] == "ok" and current["check"]["status"] == "pending":
+                    check(settings, current)
 
 
 def expire(settings):

@@ -39,8 +39,14 @@ def serve():
             helper = subprocess.Popen(["pgbackrest", f"--config={config}", "server"], stdout=sys.stderr)
         try:
             if not stanza_ready:
-                stanza_ready = ensure_stanza(settings, config)
+                # Under the backup lock, as every pgBackRest command that takes the stanza's own lock: a backup job
+                # beside this task then waits for it instead of failing on pgBackRest's lock.
+                with locked("backup", wait_seconds=3600):
+                    stanza_ready = ensure_stanza(settings, config)
             if stanza_ready:
+                # A backup whose job died (its node stopped, its disk filled before it could record the end) holds
+                # no lock: while it stays "running" the schedule would wait for it forever.
+                mark_interrupted()
                 record_skipped(settings)
                 kind = due(read_catalog(), now(), settings.schedule)
                 if kind:
@@ -48,11 +54,19 @@ def serve():
                     say(f"scheduled {kind} backup: {entry['status']}{'' if 'error' not in entry else ' - ' + entry['error']}")
                 check_pending(settings)
                 if last_expire is None or now() - last_expire >= EXPIRE_EVERY:
-                    expire(settings)
+                    with locked("backup", wait_seconds=3600):
+                        expire(settings)
                     last_expire = now()
         except Failure as failure:
             say(failure.message)
-        heartbeat(settings, stanza_ready)
+        except OSError as e:
+            # A full volume (or one gone read-only) must not stop the task: the database's WAL keeps trying to reach
+            # it, and the schedule goes on once there is room again.
+            say(f"the repository could not write: {e}")
+        try:
+            heartbeat(settings, stanza_ready)
+        except OSError as e:
+            say(f"the repository could not record its heartbeat: {e}")
         for _ in range(LOOP_SECONDS):
             if stopping:
                 break
@@ -83,6 +97,8 @@ def heartbeat(settings, stanza_ready):
 
 def mark_interrupted():
     """Backups left 'running' by a task that stopped mid-way are failures (unless a job beside us still runs one)."""
+    if not any(b["status"] == "running" for b in read_catalog()["backups"]):
+        return
     try:
         with locked("backup", wait_seconds=0):
             def change(catalog):

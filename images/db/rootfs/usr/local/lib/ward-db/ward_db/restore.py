@@ -60,6 +60,7 @@ def restore(restore_id, target, into):
         recovery = [line.split("LOG:", 1)[-1].strip() for line in log.splitlines() if RECOVERY_LINE.search(line)]
     finally:
         instance.stop()
+    mark_history_for_archiving(folder)
     tables, rows = totals(summaries)
     document = {
         "id": restore_id,
@@ -81,8 +82,26 @@ def restore(restore_id, target, into):
     return document
 
 
+def mark_history_for_archiving(folder):
+    """
+    The restore promoted to a new timeline while archiving was off (a throwaway server must not push WAL), so the
+    timeline's history file was never queued for the archive. Queued now, the database pushes it once it runs on
+    this cluster: without it a later restore to "latest" or a time after this one would follow the old timeline and
+    bring back the very writes this restore undid.
+    """
+    wal, status = f"{folder}/pg_wal", f"{folder}/pg_wal/archive_status"
+    os.makedirs(status, exist_ok=True)
+    for name in sorted(os.listdir(wal)):
+        if name.endswith(".history") and not os.path.exists(f"{status}/{name}.done"):
+            with open(f"{status}/{name}.ready", "w", encoding="utf-8"):
+                pass
+
+
 def swap(restore_id):
     if not os.path.exists(f"{DATA_ROOT}/restored-{restore_id}.done"):
+        if os.path.isdir(f"{DATA_ROOT}/previous-{restore_id}") and not os.path.isdir(f"{DATA_ROOT}/restored-{restore_id}"):
+            # Swapped by an earlier job (or finished by the database's start) whose follower was stopped.
+            return {"id": restore_id, "swapped": True, "already": True}
         raise Failure("not-restored", f"restore {restore_id} is not complete on this volume; the database was left as it was")
     swap_in(restore_id)
     return {"id": restore_id, "swapped": True}
