@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Ward.Docker.Tests;
 
 /// <summary>
-/// The console's Databases tab on the real swarm, in Debian's chromium, over a database applied with Ward's image: the
+/// The console's Databases tab on the real swarm, in Debian's chromium, over a database applied with Ward's image (DatabaseTests' file: basic-1, the repository on another worker): the
 /// tier's settings beside what the running PostgreSQL reports, its volume, the repository's first scheduled backup
 /// checked by restore; then a backup taken from the page, its phases shown as they come, and listed as checked.
 /// One environment for the whole story.
@@ -17,26 +17,6 @@ public sealed class ConsoleDatabaseTests(TestCluster cluster)
     private const string Owner = "operator";
     private const string Password = "databases seen through the console";
     private const string Name = "dbconsole";
-
-    /// <summary>basic-1 (1 vCore, 2 GB): the database on worker-1, its backup repository on worker-2.</summary>
-    private const string File = """
-        version: "3.9"
-        x-ward:
-          environment: { name: dbconsole, kind: staging }
-          databases:
-            - name: records
-              engine: postgres
-              version: "15"
-              tier: basic-1
-              placement: [ "node.labels.ward.node == worker-1" ]
-              backups:
-                repository: { placement: [ "node.labels.ward.node == worker-2" ] }
-        services:
-          app:
-            image: ward/busybox:1.0
-            command: ["sleep", "86400"]
-            stop_grace_period: 1s
-        """;
 
     [Fact]
     public async Task The_databases_tab_shows_the_tiers_settings_and_the_checked_backups_and_takes_a_backup_that_is_checked()
@@ -49,7 +29,7 @@ public sealed class ConsoleDatabaseTests(TestCluster cluster)
         // the test cluster's layout, as ward does with WARD_CLUSTER_DIR.
         var layout = Environment.GetEnvironmentVariable("WARD_CLUSTER_DIR");
         Environment.SetEnvironmentVariable("WARD_CLUSTER_DIR", TestCluster.StateDirectory);
-        var environment = EnvironmentFile.Write(Name, File);
+        var environment = EnvironmentFile.Write(Name, DatabaseTests.Yaml(Name));
         try
         {
             var apply = await WardCli.RunAsync(["apply", environment.Path, "--yes", "--host", TestCluster.ManagerHost], null, TimeSpan.FromMinutes(8));
@@ -57,7 +37,7 @@ public sealed class ConsoleDatabaseTests(TestCluster cluster)
 
             await using var server = await ConsoleServer.StartAsync(token, $"--Ward:EngineHost={TestCluster.ManagerHost}");
             var secret = await server.CreateOwnerAsync(Owner, Password, token);
-            await server.RegisterAsync(Owner, Password, secret, $"{Name}.yaml", File, token);
+            await server.RegisterAsync(Owner, Password, secret, $"{Name}.yaml", DatabaseTests.Yaml(Name), token);
             await using var browser = await ConsoleBrowser.LaunchAsync();
             var page = browser.Page;
             await browser.SignInAsync(server.Url, Owner, Password, secret);

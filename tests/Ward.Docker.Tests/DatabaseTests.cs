@@ -13,7 +13,7 @@ namespace Ward.Docker.Tests;
 public sealed class DatabaseTests(TestCluster cluster)
 {
     /// <summary>basic-1: 1 vCore and 2 GB; the database on worker-1, its backup repository on worker-2.</summary>
-    private static string Yaml(string name) => $$"""
+    internal static string Yaml(string name) => $$"""
         version: "3.9"
         x-ward:
           environment: { name: {{name}}, kind: staging }

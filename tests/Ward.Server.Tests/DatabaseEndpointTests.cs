@@ -48,10 +48,8 @@ public sealed class DatabaseEndpointTests
     [Fact]
     public async Task The_declared_databases_are_listed_with_their_tier_and_backups()
     {
-        await using var host = await WardHost.StartAsync(new HostOptions { Engine = new FakeSwarm() });
-        var owner = await host.CreateOwnerAsync();
-        await WardHost.RegisterAsync(owner, Declared);
-        var viewer = await host.UserWithRoleAsync(owner, "reader", "viewer", "clinic");
+        await using var world = await StartAsync();
+        var (owner, viewer) = (world.Owner, world.Viewer);
 
         var list = (await viewer.GetAsync("/api/v1/environments/clinic/databases").Expect(200)).Json!.AsArray();
         Assert.Equal(["records", "cache"], list.Select(d => d!["name"]!.GetValue<string>()));
@@ -65,12 +63,8 @@ public sealed class DatabaseEndpointTests
     [Fact]
     public async Task Status_and_backups_are_read_in_the_running_tasks_expected_beside_measured_with_the_verdicts()
     {
-        var swarm = new FakeSwarm();
-        var nodes = Deployed(swarm);
-        await using var host = await WardHost.StartAsync(new HostOptions { Engine = swarm, Nodes = nodes });
-        var owner = await host.CreateOwnerAsync();
-        await WardHost.RegisterAsync(owner, Declared);
-        var viewer = await host.UserWithRoleAsync(owner, "reader", "viewer", "clinic");
+        await using var world = await StartAsync();
+        var viewer = world.Viewer;
 
         var status = (await viewer.GetAsync("/api/v1/environments/clinic/databases/records").Expect(200)).Json!;
         Assert.Equal("general-purpose-2", status["tier"]!.GetValue<string>());
@@ -99,13 +93,8 @@ public sealed class DatabaseEndpointTests
     [Fact]
     public async Task Bad_input_is_refused_with_its_code_before_anything_runs_and_only_a_deployer_may_act()
     {
-        var swarm = new FakeSwarm();
-        var nodes = Deployed(swarm);
-        await using var host = await WardHost.StartAsync(new HostOptions { Engine = swarm, Nodes = nodes });
-        var owner = await host.CreateOwnerAsync();
-        await WardHost.RegisterAsync(owner, Declared);
-        var deployer = await host.UserWithRoleAsync(owner, "shipper", "deployer", "clinic");
-        var viewer = await host.UserWithRoleAsync(owner, "reader", "viewer", "clinic");
+        await using var world = await StartAsync();
+        var (host, swarm, owner, viewer, deployer) = world;
         const string path = "/api/v1/environments/clinic/databases/records";
 
         await viewer.PostAsync($"{path}/backups", new { kind = "full" }).Expect(403, "forbidden");
@@ -145,12 +134,8 @@ public sealed class DatabaseEndpointTests
     [Fact]
     public async Task A_backup_and_a_rehearsal_run_as_operations_audited_with_the_user_and_the_source_password_never_shown()
     {
-        var swarm = new FakeSwarm();
-        var nodes = Deployed(swarm);
-        await using var host = await WardHost.StartAsync(new HostOptions { Engine = swarm, Nodes = nodes });
-        var owner = await host.CreateOwnerAsync();
-        await WardHost.RegisterAsync(owner, Declared);
-        var deployer = await host.UserWithRoleAsync(owner, "shipper", "deployer", "clinic");
+        await using var world = await StartAsync();
+        var (host, swarm, owner, _, deployer) = world;
         const string path = "/api/v1/environments/clinic/databases/records";
 
         var started = await deployer.PostAsync($"{path}/backups", new { kind = "full" }).Expect(202);
@@ -183,6 +168,21 @@ public sealed class DatabaseEndpointTests
         Assert.DoesNotContain(Password, string.Join('\n', host.Logs.Lines));
         Assert.DoesNotContain(Password, audit);
         Assert.DoesNotContain(swarm.Created, c => c["Labels"]?["ward.job"] is not null && c.ToJsonString().Contains(Password, StringComparison.Ordinal));
+    }
+
+    /// <summary>A server over a swarm that runs records (<see cref="Deployed"/>), clinic registered, its owner, a viewer and a deployer of clinic.</summary>
+    private sealed record World(WardHost Host, FakeSwarm Swarm, ApiClient Owner, ApiClient Viewer, ApiClient Deployer) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Host.DisposeAsync();
+    }
+
+    private static async Task<World> StartAsync()
+    {
+        var swarm = new FakeSwarm();
+        var host = await WardHost.StartAsync(new HostOptions { Engine = swarm, Nodes = Deployed(swarm) });
+        var owner = await host.CreateOwnerAsync();
+        await WardHost.RegisterAsync(owner, Declared);
+        return new World(host, swarm, owner, await host.UserWithRoleAsync(owner, "reader", "viewer", "clinic"), await host.UserWithRoleAsync(owner, "shipper", "deployer", "clinic"));
     }
 
     /// <summary>The audit log as JSON, once it holds the given action (an operation records its end after its result).</summary>
