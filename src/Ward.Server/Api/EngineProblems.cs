@@ -9,8 +9,8 @@ namespace Ward.Server.Api;
 /// <summary>
 /// The one map from what the core throws to an API problem, used by the server's exception handler
 /// (<see cref="RequestGuards.FailureAsync"/>): endpoints never catch engine failures themselves, so the same failure has
-/// the same status and code wherever it happens. A deploy request's own codes (DeployRequestCodes) are API codes too, and so are the databases' (DatabaseRequestCodes,
-/// DatabaseFailureCodes).
+/// the same status and code wherever it happens. A deploy request's own codes (DeployRequestCodes) are API codes too,
+/// and so are the databases' (DatabaseRequestCodes: bad input, 400 or 404; DatabaseFailureCodes: what failed).
 /// </summary>
 public static class EngineProblems
 {

@@ -27,8 +27,9 @@ public sealed class OperationProgress(OperationRunner.LiveOperation live, TimePr
 }
 
 /// <summary>
-/// Runs applies and the databases' backups, restores and rehearsals as background operations. Each has an id and an ordered list of events (plan, steps, per-service
-/// progress, result) that clients poll or follow as server-sent events; the list is stored when the operation ends.
+/// Runs applies and the databases' backups, restores and rehearsals as background operations. Each has an id and an
+/// ordered list of events (an apply's plan, steps and per-service progress; a database job's phases; the result) that
+/// clients poll or follow as server-sent events; the list is stored when the operation ends.
 /// The apply itself is the core's (<see cref="Deployer"/>): two applies of one environment never interleave, the
 /// swarm-side environment lock serialises them.
 /// </summary>
