@@ -71,6 +71,7 @@ public static partial class WardServer
         services.AddSingleton(sp => CatalogOf(sp.GetRequiredService<IOptions<ServerOptions>>().Value));
         services.AddSingleton<EnvironmentService>();
         services.AddSingleton<OperationRunner>();
+        services.AddSingleton<DatabaseOperations>();
         services.AddSingleton<StatusCache>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusCache>());
         services.AddSingleton<DomainObservations>();

@@ -16,7 +16,7 @@ public sealed class DatabaseTests(TestCluster cluster)
     /// basic-1: 1 vCore and 2 GB; the database on worker-1, its backup repository on worker-2 (on Ward's own volume, or
     /// on a volume of the file declared as <paramref name="repositoryVolume"/>).
     /// </summary>
-    private static string Yaml(string name, string? repositoryVolume = null) => $$"""
+    internal static string Yaml(string name, string? repositoryVolume = null) => $$"""
         version: "3.9"
         x-ward:
           environment: { name: {{name}}, kind: staging }
@@ -433,7 +433,9 @@ public sealed class DatabaseTests(TestCluster cluster)
     }
 
     /// <summary>The engine (unix://...) and container of the service's running task.</summary>
-    private async Task<(string Host, string Container)> RunningAsync(string service, CancellationToken cancellationToken)
+    private Task<(string Host, string Container)> RunningAsync(string service, CancellationToken cancellationToken) => RunningAsync(cluster, service, cancellationToken);
+
+    internal static async Task<(string Host, string Container)> RunningAsync(TestCluster cluster, string service, CancellationToken cancellationToken)
     {
         JsonObject? task = null;
         await Poll.RequireAsync($"a running task of {service}", async () =>
@@ -447,7 +449,7 @@ public sealed class DatabaseTests(TestCluster cluster)
     }
 
     /// <summary>psql as the superuser on the container's socket (the Docker CLI is the reference); the rows, unaligned.</summary>
-    private static async Task<string> PsqlAsync(string host, string container, string database, params string[] statements)
+    internal static async Task<string> PsqlAsync(string host, string container, string database, params string[] statements)
     {
         var result = await DockerCli.RunOnAsync(host, ["exec", container, "psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "/run/postgresql", "-d", database, .. statements.SelectMany(s => new[] { "-c", s })]);
         Assert.True(result.ExitCode == 0, $"psql {string.Join("; ", statements)}: {result}");

@@ -50,6 +50,8 @@ public sealed partial class ApiDocumentationTests
                 "event: result",                       // the operation's events, to the end
                 "\"state\": \"failed\"",               // the fake swarm runs no task: the apply ends, failed
                 "apply-started,environment shop",      // the audit log
+                "[]\n",                                // shop declares no databases
+                "database_not_found",                  // a restore of one it does not declare
             ];
             foreach (var text in expected)
             {

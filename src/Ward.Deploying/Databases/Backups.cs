@@ -150,12 +150,7 @@ public sealed class Backups(IEngine engine, INodeEngines nodes, TimeProvider tim
     /// <param name="cancellationToken">Stops following (the job goes on in the cluster).</param>
     public async Task<BackupEntry> TakeAsync(string environment, string database, string kind, string trigger, IDatabaseProgress progress, CancellationToken cancellationToken)
     {
-        if (!Kinds.Contains(kind))
-        {
-            throw new DatabaseRequestException(DatabaseRequestCodes.InvalidBackupKind, $"backup kind '{kind}' is not one of {string.Join(", ", Kinds)}");
-        }
-
-        var deployed = await DatabaseLocator.FindAsync(engine, environment, database, cancellationToken);
+        var deployed = await AdmitAsync(environment, database, kind, cancellationToken);
         var repository = deployed.RequireRepository();
         var (_, node) = repository.Running($"the backup repository of {database}");
         var spec = DatabaseJob.Spec(repository.Service.Spec, environment, database, JobId(), node.Id, ["backup", kind == "incremental" ? "diff" : kind, trigger]);
@@ -166,6 +161,23 @@ public sealed class Backups(IEngine engine, INodeEngines nodes, TimeProvider tim
         }
 
         return BackupEntry.From(backup);
+    }
+
+    /// <summary>
+    /// Whether a backup may be taken, answered before anything runs (the server answers a bad request at once, then
+    /// takes the backup as an operation): a known kind, a database the environment runs, with a repository.
+    /// </summary>
+    /// <exception cref="DatabaseRequestException">Bad input: nothing was run.</exception>
+    public async Task<DeployedDatabase> AdmitAsync(string environment, string database, string kind, CancellationToken cancellationToken)
+    {
+        if (!Kinds.Contains(kind))
+        {
+            throw new DatabaseRequestException(DatabaseRequestCodes.InvalidBackupKind, $"backup kind '{kind}' is not one of {string.Join(", ", Kinds)}");
+        }
+
+        var deployed = await DatabaseLocator.FindAsync(engine, environment, database, cancellationToken);
+        deployed.RequireRepository();
+        return deployed;
     }
 
     /// <summary>The repository's catalog, read in its running task.</summary>

@@ -63,8 +63,7 @@ public sealed class Rehearsals(IEngine engine, TimeProvider time)
     /// <exception cref="DatabaseOperationException">The job could not run (no node, a lost node).</exception>
     public async Task<RehearsalRecord> RunAsync(string environment, string database, string source, string? by, IDatabaseProgress progress, CancellationToken cancellationToken)
     {
-        CheckSource(source);
-        var deployed = await DatabaseLocator.FindAsync(engine, environment, database, cancellationToken);
+        var deployed = await AdmitAsync(environment, database, source, cancellationToken);
         var (_, node) = deployed.Database.Running($"database {database}");
         var id = Backups.JobId();
         var secretName = $"ward-rehearsal-source-{id}";
@@ -95,6 +94,17 @@ public sealed class Rehearsals(IEngine engine, TimeProvider time)
         var record = RecordOf(environment, database, by, result);
         await StoreAsync(record, id, cancellationToken);
         return record;
+    }
+
+    /// <summary>
+    /// Whether a rehearsal may run, answered before anything runs (the server answers a bad request at once, then
+    /// rehearses as an operation): a PostgreSQL connection string, and a database the environment runs.
+    /// </summary>
+    /// <exception cref="DatabaseRequestException">Bad input: nothing was run.</exception>
+    public async Task<DeployedDatabase> AdmitAsync(string environment, string database, string source, CancellationToken cancellationToken)
+    {
+        CheckSource(source);
+        return await DatabaseLocator.FindAsync(engine, environment, database, cancellationToken);
     }
 
     /// <summary>The rehearsals recorded for the environment (one database, or all), newest first.</summary>

@@ -67,9 +67,14 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
     /// <summary>How long the database may take to stop, or to run again after the swap.</summary>
     private static readonly TimeSpan ServiceWait = TimeSpan.FromMinutes(5);
 
-    public async Task<RestoreResult?> RestoreAsync(RestoreRequest request, IRestoreObserver observer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the restore may run, answered before anything runs (the server answers a bad request at once, then
+    /// restores as an operation): a database the environment runs, a time it can reach, a new name that is free.
+    /// </summary>
+    /// <returns>The database and the time to restore to, as the restore job takes it.</returns>
+    /// <exception cref="DatabaseRequestException">Bad input: nothing was run.</exception>
+    public async Task<(DeployedDatabase Deployed, string Target)> AdmitAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
         var deployed = await DatabaseLocator.FindAsync(engine, request.Environment, request.Database, cancellationToken);
         if (deployed.InterruptedRestore is { } interrupted)
         {
@@ -81,6 +86,17 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
         if (request.Into is { } into)
         {
             await CheckNewNameAsync(request.Environment, into, cancellationToken);
+        }
+
+        return (deployed, target);
+    }
+
+    public async Task<RestoreResult?> RestoreAsync(RestoreRequest request, IRestoreObserver observer, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var (deployed, target) = await AdmitAsync(request, cancellationToken);
+        if (request.Into is { } into)
+        {
             var copied = await RestoreIntoAsync(deployed, target, into, observer, cancellationToken);
             return Result(request, copied, null, time.GetElapsedTime(started));
         }

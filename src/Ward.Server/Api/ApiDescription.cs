@@ -39,8 +39,9 @@ public static class ApiDescription
         ["Server"] = "Whether the server answers.",
         ["Session"] = "First-run setup, signing in and out, two-factor enrolment, and the CSRF token of the console.",
         ["Environments"] = "Environments from their files: readiness findings, plans, applies, operations, status and capacity.",
-        ["Operations"] = "Long-running work (applies): poll one, or follow its events.",
+        ["Operations"] = "Long-running work (applies; databases' backups, restores and rehearsals): poll one, or follow its events.",
         ["Secrets"] = "An environment's secrets: write-only values, versioned.",
+        ["Databases"] = "An environment's databases (x-ward.databases): their tier measured, backups and restore points, point-in-time restores and migration rehearsals.",
         ["Domains"] = "An environment's domains: DNS as Ward has seen it, and how the load balancer serves them.",
         ["Nodes"] = "The swarm's nodes: availability, role and labels.",
         ["Users"] = "People and their roles, globally or per environment.",
@@ -109,7 +110,7 @@ public static class ApiDescription
         {
             document.Info.Title = "Ward API";
             document.Info.Version = Version;
-            document.Info.Description = "The control plane's API: environments, findings, plans, applies (operations), status, secrets, nodes, users, tokens and the audit log. Errors are application/problem+json with a stable code; docs/api.md tells how to sign in, follow an operation and what each code means.";
+            document.Info.Description = "The control plane's API: environments, findings, plans, applies and the databases' backups, restores and rehearsals (operations), status, databases, secrets, nodes, users, tokens and the audit log. Errors are application/problem+json with a stable code; docs/api.md tells how to sign in, follow an operation and what each code means.";
             document.Servers = [new OpenApiServer { Url = ServerUrl(context.ApplicationServices) }];
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
             document.Components ??= new OpenApiComponents();

@@ -62,8 +62,23 @@ public static class ProblemCodes
     /// <summary>A capacity what-if naming a node, size or service that does not exist, or a scale below zero.</summary>
     public const string InvalidWhatIf = "invalid_what_if";
 
-    /// <summary>Capacity asked of a source other than file or swarm.</summary>
+    /// <summary>Capacity asked of a source other than file or swarm; a rehearsal's source that is not a PostgreSQL connection string.</summary>
     public const string InvalidSource = "invalid_source";
+
+    /// <summary>A restore time that is not one, in the future, or before the first backup.</summary>
+    public const string InvalidRestoreTarget = "invalid_restore_target";
+
+    /// <summary>A restore into a name the environment already has (a service or a database), or that is no valid name.</summary>
+    public const string RestoreTargetExists = "restore_target_exists";
+
+    /// <summary>A backup kind other than full, incremental or auto.</summary>
+    public const string InvalidBackupKind = "invalid_backup_kind";
+
+    /// <summary>A backup or restore of a database whose file declares no backups (x-ward.databases[].backups).</summary>
+    public const string BackupsNotConfigured = "backups_not_configured";
+
+    /// <summary>A restore in place without <c>confirm: true</c> (it undoes every write after the time).</summary>
+    public const string ConfirmationRequired = "confirmation_required";
 
     /// <summary>Capacity asked of a file that describes no nodes.</summary>
     public const string NoNodes = "no_nodes";
@@ -127,6 +142,22 @@ public static class ProblemCodes
 
     /// <summary>The engine refused a request (an invalid spec, an object in use, ...).</summary>
     public const string EngineRefused = "engine_refused";
+
+    /// <summary>The database (or its backup repository) has no running task to read or work beside.</summary>
+    public const string DatabaseNotRunning = "database_not_running";
+
+    /// <summary>A database job could not be scheduled, or its task was lost with its node.</summary>
+    public const string DatabaseJobLost = "database_job_lost";
+
+    /// <summary>Another restore or apply holds the database's environment.</summary>
+    public const string DatabaseBusy = "database_busy";
+
+    public const string BackupFailed = "backup_failed";
+
+    public const string RestoreFailed = "restore_failed";
+
+    /// <summary>A rehearsal could not run to its verification (the source refused, or could not be reached).</summary>
+    public const string RehearsalFailed = "rehearsal_failed";
 
     // The server.
     public const string InternalError = "internal_error";

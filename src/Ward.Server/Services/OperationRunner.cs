@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Ward.Deploying;
+using Ward.Deploying.Databases;
 using Ward.Deploying.Loading;
 using Ward.Engine.Applying;
 using Ward.Engine.Desired;
@@ -16,9 +17,19 @@ namespace Ward.Server.Services;
 /// <summary>One progress event of an operation, as clients receive it.</summary>
 public sealed record OperationEvent(long Sequence, DateTimeOffset At, string Type, object Data);
 
+/// <summary>How an operation ended: its state (converged, succeeded, failed, ...) and one line of summary.</summary>
+public sealed record OperationOutcome(string State, string Summary);
+
+/// <summary>What an operation's work reports while it runs: events, stamped with the time and published to followers.</summary>
+public sealed class OperationProgress(OperationRunner.LiveOperation live, TimeProvider time)
+{
+    public void Add(string type, object data) => live.Add(type, data, time.GetUtcNow());
+}
+
 /// <summary>
-/// Runs applies as background operations. Each has an id and an ordered list of events (plan, steps, per-service
-/// progress, result) that clients poll or follow as server-sent events; the list is stored when the operation ends.
+/// Runs applies and the databases' backups, restores and rehearsals as background operations. Each has an id and an
+/// ordered list of events (an apply's plan, steps and per-service progress; a database job's phases; the result) that
+/// clients poll or follow as server-sent events; the list is stored when the operation ends.
 /// The apply itself is the core's (<see cref="Deployer"/>): two applies of one environment never interleave, the
 /// swarm-side environment lock serialises them.
 /// </summary>
@@ -125,13 +136,22 @@ public sealed partial class OperationRunner(EnvironmentService environments, Sto
 
     public LiveOperation? Live(Guid id) => _live.GetValueOrDefault(id);
 
-    /// <summary>Records the operation and starts it in the background; returns at once.</summary>
-    public async Task<Operation> StartApplyAsync(LoadedEnvironment environment, string actor, DeployRequest request, Func<Operation, Task> onFinished, CancellationToken cancellationToken)
+    /// <summary>Records an apply and starts it in the background; returns at once.</summary>
+    public Task<Operation> StartApplyAsync(LoadedEnvironment environment, string actor, DeployRequest request, Func<Operation, Task> onFinished, CancellationToken cancellationToken) =>
+        StartAsync(environment.Name, "apply", actor, async progress =>
+            Outcome(await environments.Deployer().ApplyAsync(environment, request, new EventObserver(progress), CancellationToken.None)), onFinished, cancellationToken);
+
+    /// <summary>
+    /// Records an operation of an environment and starts its work in the background; returns at once. The work reports
+    /// its progress as events and returns its end as a state and a summary; what the core throws for a failure of the
+    /// swarm or a refused request ends it as failed with the core's message.
+    /// </summary>
+    public async Task<Operation> StartAsync(string environment, string kind, string actor, Func<OperationProgress, Task<OperationOutcome>> work, Func<Operation, Task> onFinished, CancellationToken cancellationToken)
     {
         var operation = new Operation
         {
-            Environment = environment.Name,
-            Kind = "apply",
+            Environment = environment,
+            Kind = kind,
             State = "running",
             StartedBy = actor,
             StartedAt = time.GetUtcNow(),
@@ -144,26 +164,25 @@ public sealed partial class OperationRunner(EnvironmentService environments, Sto
 
         var live = new LiveOperation(operation.Id);
         _live[operation.Id] = live;
-        _ = Task.Run(() => RunAsync(operation, live, environment, request, onFinished), CancellationToken.None);
+        _ = Task.Run(() => RunAsync(operation, live, work, onFinished), CancellationToken.None);
         return operation;
     }
 
-    private async Task RunAsync(Operation operation, LiveOperation live, LoadedEnvironment environment, DeployRequest request, Func<Operation, Task> onFinished)
+    private async Task RunAsync(Operation operation, LiveOperation live, Func<OperationProgress, Task<OperationOutcome>> work, Func<Operation, Task> onFinished)
     {
         string state;
         string summary;
         try
         {
-            var result = await environments.Deployer().ApplyAsync(environment, request, new EventObserver(live, time), CancellationToken.None);
-            (state, summary) = Outcome(result);
+            (state, summary) = await work(new OperationProgress(live, time));
         }
-        catch (Exception e) when (e is EngineException or LockConflictException or DesiredStateException or DeployRequestException)
+        catch (Exception e) when (e is EngineException or LockConflictException or DesiredStateException or DeployRequestException or DatabaseRequestException or DatabaseOperationException)
         {
             (state, summary) = ("failed", e.Message);
         }
         catch (Exception e)
         {
-            LogApplyCrashed(logger, operation.Id, e);
+            LogOperationCrashed(logger, operation.Kind, operation.Id, e);
             (state, summary) = ("failed", "internal error; see the server log");
         }
 
@@ -173,7 +192,11 @@ public sealed partial class OperationRunner(EnvironmentService environments, Sto
         operation.State = state;
         operation.Summary = summary;
         operation.FinishedAt = time.GetUtcNow();
-        metrics.Apply(state, operation.FinishedAt.Value - operation.StartedAt);
+        if (operation.Kind == "apply")
+        {
+            metrics.Apply(state, operation.FinishedAt.Value - operation.StartedAt);
+        }
+
         operation.EventsJson = JsonSerializer.Serialize<IReadOnlyList<OperationEvent>>([.. live.Events, last], Json);
         try
         {
@@ -184,25 +207,25 @@ public sealed partial class OperationRunner(EnvironmentService environments, Sto
         catch (Exception e)
         {
             // Followers must still hear the end, or they would wait forever.
-            LogSaveFailed(logger, operation.Id, e);
+            LogSaveFailed(logger, operation.Kind, operation.Id, e);
         }
 
         live.Finish(last);
         _ = ForgetLaterAsync(operation.Id);
-        await status.RefreshAsync(environment.Name, CancellationToken.None);
+        await status.RefreshAsync(operation.Environment, CancellationToken.None);
         await onFinished(operation);
     }
 
     /// <summary>An apply's end as the operation's state and one line of summary.</summary>
-    private static (string State, string Summary) Outcome(DeployResult result) => result.Status switch
+    private static OperationOutcome Outcome(DeployResult result) => result.Status switch
     {
-        DeployStatus.Converged when result.NothingChanged => ("converged", "nothing to change"),
-        DeployStatus.Converged => ("converged", $"converged in {result.Applied!.Elapsed.TotalSeconds:0.0} s: {result.Applied.Services.Count} services, {result.Applied.Services.Sum(s => s.Running)} tasks running"),
-        DeployStatus.TimedOut => ("timed-out", string.Join("; ", result.Applied!.Problems)),
-        DeployStatus.RefusedByGate => ("failed", $"the readiness gate refused it: {result.Gate.Blocking.Count} error-level finding(s)"),
-        DeployStatus.ImagesMissing => ("failed", $"no node of the local cluster has {string.Join(", ", result.Deployment!.Images.Missing)}"),
-        DeployStatus.Declined => ("failed", "not confirmed"),
-        _ => ("failed", string.Join("; ", result.Applied!.Problems)),
+        DeployStatus.Converged when result.NothingChanged => new("converged", "nothing to change"),
+        DeployStatus.Converged => new("converged", $"converged in {result.Applied!.Elapsed.TotalSeconds:0.0} s: {result.Applied.Services.Count} services, {result.Applied.Services.Sum(s => s.Running)} tasks running"),
+        DeployStatus.TimedOut => new("timed-out", string.Join("; ", result.Applied!.Problems)),
+        DeployStatus.RefusedByGate => new("failed", $"the readiness gate refused it: {result.Gate.Blocking.Count} error-level finding(s)"),
+        DeployStatus.ImagesMissing => new("failed", $"no node of the local cluster has {string.Join(", ", result.Deployment!.Images.Missing)}"),
+        DeployStatus.Declined => new("failed", "not confirmed"),
+        _ => new("failed", string.Join("; ", result.Applied!.Problems)),
     };
 
     /// <summary>Drops a finished operation from memory after <see cref="FinishedRetention"/>, so memory does not grow with every apply.</summary>
@@ -213,9 +236,9 @@ public sealed partial class OperationRunner(EnvironmentService environments, Sto
     }
 
     /// <summary>Turns the apply's callbacks into operation events; the API's apply is confirmed when it is requested.</summary>
-    private sealed class EventObserver(LiveOperation live, TimeProvider time) : IDeployObserver
+    private sealed class EventObserver(OperationProgress progress) : IDeployObserver
     {
-        public void Planned(DeploymentPlan deployment, GateVerdict gate) => live.Add("plan", PlanDocument.Of(deployment), time.GetUtcNow());
+        public void Planned(DeploymentPlan deployment, GateVerdict gate) => progress.Add("plan", PlanDocument.Of(deployment));
 
         public Task<bool> ConfirmAsync(DeploymentPlan deployment, CancellationToken cancellationToken) => Task.FromResult(true);
 
@@ -224,17 +247,17 @@ public sealed partial class OperationRunner(EnvironmentService environments, Sto
         }
 
         public void StepFinished(PlanStep step, string? error) =>
-            live.Add("step", new { change = step.Change.ToString().ToLowerInvariant(), target = step.Target.ToString().ToLowerInvariant(), name = step.Name, error }, time.GetUtcNow());
+            progress.Add("step", new { change = step.Change.ToString().ToLowerInvariant(), target = step.Target.ToString().ToLowerInvariant(), name = step.Name, error });
 
         public void Waiting(IReadOnlyList<ServiceProgress> services) =>
-            live.Add("progress", services.Select(s => new { name = s.Name, running = s.Running, desired = s.Desired, state = s.State, lastError = s.LastError }).ToList(), time.GetUtcNow());
+            progress.Add("progress", services.Select(s => new { name = s.Name, running = s.Running, desired = s.Desired, state = s.State, lastError = s.LastError }).ToList());
 
-        public void Note(string message) => live.Add("note", new { message }, time.GetUtcNow());
+        public void Note(string message) => progress.Add("note", new { message });
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Apply operation {Id} finished but could not be saved")]
-    private static partial void LogSaveFailed(ILogger logger, Guid id, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Kind} operation {Id} finished but could not be saved")]
+    private static partial void LogSaveFailed(ILogger logger, string kind, Guid id, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Apply operation {Id} crashed")]
-    private static partial void LogApplyCrashed(ILogger logger, Guid id, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Kind} operation {Id} crashed")]
+    private static partial void LogOperationCrashed(ILogger logger, string kind, Guid id, Exception exception);
 }

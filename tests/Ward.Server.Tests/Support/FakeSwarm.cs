@@ -6,7 +6,7 @@ namespace Ward.Server.Tests.Support;
 
 /// <summary>
 /// A tiny in-memory swarm for the server's tests: one ready manager and one worker, objects that can be created,
-/// listed and removed, no tasks. Services cannot be created (the engine refuses them), so an apply gets as far as
+/// listed and removed, no tasks (unless a test seeds services and tasks). Services cannot be created (the engine refuses them), so an apply gets as far as
 /// its first service and fails quickly. Hooks let a test hold a call or make it fail.
 /// </summary>
 internal sealed class FakeSwarm : IEngine
@@ -87,8 +87,14 @@ internal sealed class FakeSwarm : IEngine
     public Task RemoveAsync(ObjectKind kind, string id, CancellationToken cancellationToken) =>
         _objects.TryRemove(id, out _) ? Task.CompletedTask : throw new EngineNotFoundException($"no object {id}");
 
+    /// <summary>Tasks the swarm reports (none unless a test puts some, with the services it <see cref="Seed"/>s).</summary>
+    public ConcurrentQueue<ObservedTask> Tasks { get; } = new();
+
+    /// <summary>Puts an object on the swarm as if it had been deployed (a service, which <see cref="CreateAsync"/> refuses).</summary>
+    public void Seed(ObservedObject deployed) => _objects[deployed.Id] = deployed;
+
     public Task<IReadOnlyList<ObservedTask>> ListTasksAsync(IReadOnlyCollection<string>? serviceIds, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ObservedTask>>([]);
+        Task.FromResult<IReadOnlyList<ObservedTask>>([.. Tasks.Where(t => serviceIds is null || serviceIds.Contains(t.ServiceId))]);
 
     public Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
         Task.FromException<ExecResult>(new EngineNotFoundException($"No such container: {containerId}"));

@@ -35,6 +35,9 @@ internal sealed record HostOptions
     /// <summary>The swarm; null is an engine endpoint where nothing listens (the socket does not exist).</summary>
     public IEngine? Engine { get; init; }
 
+    /// <summary>The engines of the swarm's nodes (commands in a task's container); null: none can be reached.</summary>
+    public INodeEngines? Nodes { get; init; }
+
     /// <summary>The key file (Ward:KeyFile); null is the server's default, next to the data folder.</summary>
     public string? KeyFile { get; init; }
 }
@@ -111,7 +114,7 @@ internal sealed class WardHost : IAsyncDisposable
 
             if (options.Engine is { } engine)
             {
-                builder.Services.AddSingleton(new EngineAccess(engine, "the fake swarm"));
+                builder.Services.AddSingleton(new EngineAccess(engine, "the fake swarm", nodes: options.Nodes));
             }
 
             if (options.Https)

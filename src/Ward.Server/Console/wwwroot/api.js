@@ -133,7 +133,7 @@ export function follow(operationId, onEvent, onLost = () => {}) {
       source.close();
     }
   };
-  for (const type of ['plan', 'step', 'progress', 'note', 'result']) {
+  for (const type of ['plan', 'step', 'progress', 'note', 'phase', 'backup', 'restore', 'rehearsal', 'result']) {
     source.addEventListener(type, handle);
   }
 

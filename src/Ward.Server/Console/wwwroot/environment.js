@@ -1,5 +1,6 @@
-// One environment's page: a header with its readiness and health, section links (overview, services, findings, plan
-// and apply, secrets, file), and a status poll that keeps the header and the status views current.
+// One environment's page: a header with its readiness and health, section links (overview, services, findings,
+// domains, capacity, databases, logs, alerts, plan and apply, secrets, file), and a status poll that keeps the header
+// and the status views current.
 import { enc, get } from './api.js';
 import { announce, badge, bytes, h, healthTone, hue, pageHeading, readiness, replace, shortName, time } from './dom.js';
 import { health } from './environments.js';
@@ -10,6 +11,7 @@ import { logsTab } from './logs.js';
 import { alertsTab } from './alerts.js';
 import { fileTab, secretsTab } from './secrets.js';
 import { capacityTab } from './capacity.js';
+import { databasesTab } from './databases.js';
 
 const statusPollMs = 3000;
 
@@ -19,6 +21,7 @@ const tabs = [
   { id: 'findings', label: 'Findings', render: findingsTab },
   { id: 'domains', label: 'Domains', render: domainsTab },
   { id: 'capacity', label: 'Capacity', render: capacityTab },
+  { id: 'databases', label: 'Databases', render: databasesTab },
   { id: 'logs', label: 'Logs', render: logsTab },
   { id: 'alerts', label: 'Alerts', render: alertsTab },
   { id: 'deploy', label: 'Plan & apply', render: deployTab },
