@@ -5,7 +5,8 @@ namespace Ward.Bench.Database;
 /// <summary>
 /// What a run leaves on a cluster it keeps (--keep-cluster), removed at the start and at the end: the environment
 /// (the database, its repository and the restored copies), the jobs and the rehearsals' records and secrets, which
-/// carry no stack namespace, and the named volumes on every node, which ward destroy leaves as docker stack rm does.
+/// carry no stack namespace, and the named volumes on every node, which ward destroy leaves as docker stack rm does
+/// (with the exited containers of the finished jobs that still hold them).
 /// A node the run stopped is started again first, so its volumes can go too.
 /// </summary>
 internal static class Leftovers
@@ -40,6 +41,16 @@ internal static class Leftovers
                 if (volumes.Length == 0 || (await Docker(node, ["volume", "rm", .. volumes])).ExitCode == 0)
                 {
                     break;
+                }
+
+                // The exited containers of finished jobs stay on their node after the job is removed, holding the volumes.
+                foreach (var volume in volumes)
+                {
+                    var holders = (await Docker(node, "ps", "-a", "-q", "--filter", "status=exited", "--filter", $"volume={volume}")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                    if (holders.Length > 0)
+                    {
+                        await Docker(node, ["rm", .. holders]);
+                    }
                 }
 
                 await Task.Delay(1000);
