@@ -50,7 +50,10 @@ internal static class RecoveryPoint
         Console.WriteLine(Invariant($"    restore to latest into {copyName} on a surviving node: {restore.Elapsed.TotalSeconds:0.0} s ({BackupAndRestore.PhaseTimes(restore)})"));
         var age = (stopped - newest).TotalSeconds;
         var lostSince = lost == 0 ? "" : Invariant($", written from {(stopped - acknowledged.First(t => !recovered.Contains(t.Id)).At).TotalSeconds:0.0} s before the stop on");
-        Console.WriteLine(Invariant($"    recovered {recovered.Count(id => acknowledged.Any(t => t.Id == id))} of the {acknowledged.Count} acknowledged ticks; recovery point {Math.Max(0, age):0.0} s (the newest recovered tick {(age >= 0 ? $"{age:0.0} s before the stop" : $"{-age:0.0} s after it, during the shutdown")}); {lost} lost{lostSince}"));
+        var point = newest == DateTimeOffset.MinValue
+            ? "no recovery point: none of them was restored"
+            : Invariant($"recovery point {Math.Max(0, age):0.0} s (the newest recovered tick {(age >= 0 ? $"{age:0.0} s before the stop" : $"{-age:0.0} s after it, during the shutdown")})");
+        Console.WriteLine(Invariant($"    recovered {recovered.Count(id => acknowledged.Any(t => t.Id == id))} of the {acknowledged.Count} acknowledged ticks; {point}; {lost} lost{lostSince}"));
         var pass = missing.Count == 0 && newest != DateTimeOffset.MinValue;
         Console.WriteLine($"    every tick acknowledged more than {Objective.TotalSeconds:0} s before the stop recovered: {(pass ? "PASS" : $"FAIL ({missing.Count} missing, the oldest at {missing.FirstOrDefault().At:HH:mm:ss.fff})")}");
         return pass;
