@@ -17,17 +17,7 @@ internal static class BenchCluster
         RunDirectory = "/run/ward/bench-lb",
     };
 
-    public static async Task<ClusterLayout> UpAsync(CancellationToken cancellationToken)
-    {
-        var cluster = new LocalCluster(Layout, new Progress());
-        await cluster.UpAsync(2, cancellationToken);
-        return cluster.Layout;
-    }
+    public static Task<ClusterLayout> UpAsync(CancellationToken cancellationToken) => BenchSwarm.UpAsync(Layout, 2, cancellationToken);
 
-    public static Task DownAsync(CancellationToken cancellationToken) => new LocalCluster(Layout, new Progress()).DownAsync(cancellationToken);
-
-    private sealed class Progress : IClusterProgress
-    {
-        public void Report(string message) => Console.WriteLine($"cluster: {message}");
-    }
+    public static Task DownAsync(CancellationToken cancellationToken) => BenchSwarm.DownAsync(Layout, cancellationToken);
 }

@@ -63,6 +63,23 @@ public sealed class Rehearsals(IEngine engine, TimeProvider time)
     /// <exception cref="DatabaseOperationException">The job could not run (no node, a lost node).</exception>
     public async Task<RehearsalRecord> RunAsync(string environment, string database, string source, string? by, IDatabaseProgress progress, CancellationToken cancellationToken)
     {
+        var result = await RunJobAsync(environment, database, source, ["rehearse"], progress, cancellationToken);
+        var record = RecordOf(environment, database, by, result.Document);
+        await StoreAsync(record, result.Id, cancellationToken);
+        return record;
+    }
+
+    /// <summary>
+    /// The plain copy a person would make, as the benchmark's reference: the same job on the same node, network and
+    /// scratch volume, into the same throwaway PostgreSQL, but <c>pg_dump -Fc</c> to a file then <c>pg_restore -j 2</c>,
+    /// with no verification. Not recorded: it is not a rehearsal.
+    /// </summary>
+    /// <returns>ward-db's result: <c>ok</c>, <c>phases</c> and <c>totalSeconds</c>, <c>sourceBytes</c>, <c>dumpBytes</c>, or <c>error</c>.</returns>
+    public async Task<JsonObject> PlainCopyAsync(string environment, string database, string source, IDatabaseProgress progress, CancellationToken cancellationToken) =>
+        (await RunJobAsync(environment, database, source, ["rehearse", "plain"], progress, cancellationToken)).Document;
+
+    private async Task<(string Id, JsonObject Document)> RunJobAsync(string environment, string database, string source, IReadOnlyList<string> args, IDatabaseProgress progress, CancellationToken cancellationToken)
+    {
         var deployed = await AdmitAsync(environment, database, source, cancellationToken);
         var (_, node) = deployed.Database.Running($"database {database}");
         var id = Backups.JobId();
@@ -73,10 +90,9 @@ public sealed class Rehearsals(IEngine engine, TimeProvider time)
             ["Labels"] = new JsonObject { [DatabaseNames.JobEnvironmentLabel] = environment, [LoadBalancerService.PlatformLabel] = "database-job" },
             ["Data"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(source)),
         }, cancellationToken);
-        JsonObject result;
         try
         {
-            var spec = DatabaseJob.Spec(deployed.Database.Service.Spec, environment, database, id, node.Id, ["rehearse"], container =>
+            var spec = DatabaseJob.Spec(deployed.Database.Service.Spec, environment, database, id, node.Id, args, container =>
             {
                 DatabaseJob.Mount(container, DatabaseNames.ScratchVolume(environment, database), DatabaseNames.ScratchPath, new JsonObject { [Engine.Desired.StackNames.NamespaceLabel] = environment });
                 DatabaseJob.Secret(container, secretId, secretName, "ward-rehearsal-source");
@@ -84,16 +100,12 @@ public sealed class Rehearsals(IEngine engine, TimeProvider time)
                 variables.Add("WARD_SOURCE_FILE=/run/secrets/ward-rehearsal-source");
                 container["Env"] = variables;
             });
-            result = await new JobRunner(engine, time).RunAsync(spec, progress, cancellationToken);
+            return (id, await new JobRunner(engine, time).RunAsync(spec, progress, cancellationToken));
         }
         finally
         {
             await RemoveSecretAsync(secretId);
         }
-
-        var record = RecordOf(environment, database, by, result);
-        await StoreAsync(record, id, cancellationToken);
-        return record;
     }
 
     /// <summary>

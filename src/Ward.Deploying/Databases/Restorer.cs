@@ -115,7 +115,7 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
             throw new DatabaseOperationException(DatabaseFailureCodes.RestoreFailed, $"the safety backup failed, so nothing was restored: {safety.Error}");
         }
 
-        var restored = await RunRestoreAsync(deployed, target, into: null, observer, cancellationToken);
+        var restored = await RunRestoreAsync(deployed, target, into: null, deployed.Database.Running($"database {deployed.Name}").Node, observer, cancellationToken);
         await SwapInAsync(deployed, restored["id"]!.GetValue<string>(), observer, cancellationToken);
         await WaitServingAsync(request.Environment, request.Database, cancellationToken);
         var (baseBackup, baseError) = await BaseBackupAsync(request.Environment, request.Database, observer, cancellationToken);
@@ -287,9 +287,8 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
     }
 
     /// <summary>Runs the restore job beside the live cluster (or into a new volume) and returns its result.</summary>
-    private async Task<JsonObject> RunRestoreAsync(DeployedDatabase deployed, string target, string? into, IDatabaseProgress progress, CancellationToken cancellationToken)
+    private async Task<JsonObject> RunRestoreAsync(DeployedDatabase deployed, string target, string? into, ObservedNode node, IDatabaseProgress progress, CancellationToken cancellationToken)
     {
-        var (_, node) = deployed.Database.Running($"database {deployed.Name}");
         var id = Backups.JobId();
         var spec = DatabaseJob.Spec(deployed.Database.Service.Spec, deployed.Environment, deployed.Name, id, node.Id, ["restore", id, target, .. into is null ? Array.Empty<string>() : ["into"]], container =>
         {
@@ -386,8 +385,13 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
     /// <summary>Restores into a new volume, then makes the copy a service of its own beside the original.</summary>
     private async Task<JsonObject> RestoreIntoAsync(DeployedDatabase deployed, string target, string into, IDatabaseProgress progress, CancellationToken cancellationToken)
     {
-        var (_, node) = deployed.Database.Running($"database {deployed.Name}");
-        var result = await RunRestoreAsync(deployed, target, into, progress, cancellationToken);
+        var node = await NodeForCopyAsync(deployed, cancellationToken);
+        if (node.Id != deployed.Database.Node?.Id)
+        {
+            progress.Report("node", $"{deployed.Name} is not running (its node is down?): restoring into {into} on {node.Hostname}");
+        }
+
+        var result = await RunRestoreAsync(deployed, target, into, node, progress, cancellationToken);
         progress.Report("start", $"starting {into}, the restored copy of {deployed.Name}");
         var copy = CopySpec(deployed, into, node.Id, result["restoredTo"]?.GetValue<string>() ?? target);
         var id = await engine.CreateAsync(ObjectKind.Service, copy, cancellationToken);
@@ -403,6 +407,28 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Where a restore into a new database runs, and so where the copy lives (its volume is made there): the
+    /// database's node while it runs; when it does not (its node is down, the case a restore from the repository is
+    /// for), another ready node, one that does not hold the repository first, then a worker before a manager.
+    /// </summary>
+    private async Task<ObservedNode> NodeForCopyAsync(DeployedDatabase deployed, CancellationToken cancellationToken)
+    {
+        if (deployed.Database is { Task.ContainerId: not null, Node: { State: "ready" } running })
+        {
+            return running;
+        }
+
+        var repositoryNode = deployed.Repository?.Node?.Id;
+        return (await engine.ListNodesAsync(cancellationToken))
+            .Where(n => n is { State: "ready", Availability: "active" })
+            .OrderBy(n => n.Id == repositoryNode)
+            .ThenBy(n => n.Role == "manager")
+            .ThenBy(n => n.Hostname, StringComparer.Ordinal)
+            .FirstOrDefault()
+            ?? throw new DatabaseOperationException(DatabaseFailureCodes.NotRunning, $"database {deployed.Name} is not running and no node is ready and active to restore it on; see ward status");
     }
 
     /// <summary>
@@ -432,8 +458,8 @@ public sealed class Restorer(IEngine engine, INodeEngines nodes, TimeProvider ti
             .Select(e => (JsonNode)e)]);
         container["Secrets"] = new JsonArray([.. (container["Secrets"]?.AsArray() ?? []).Where(s => s?["File"]?["Name"]?.GetValue<string>() != DatabaseNames.TlsFile).Select(s => s!.DeepClone())]);
         DatabaseJob.Mount(container, DatabaseNames.DataVolume(environment, into), DatabaseNames.DataPath, Labels(environment));
-        var constraints = (task["Placement"]?["Constraints"]?.AsArray() ?? []).Select(c => c!.GetValue<string>()).Append($"node.id == {nodeId}");
-        task["Placement"] = new JsonObject { ["Constraints"] = new JsonArray([.. constraints.Distinct(StringComparer.Ordinal).Select(c => (JsonNode)c)]) };
+        // Where its volume is, and nowhere else: the original's placement may name the node the original lost.
+        task["Placement"] = new JsonObject { ["Constraints"] = new JsonArray($"node.id == {nodeId}") };
         var network = DatabaseNames.Network(environment, deployed.Name);
         task["Networks"] = new JsonArray([.. (task["Networks"]?.AsArray() ?? [])
             .OfType<JsonObject>()

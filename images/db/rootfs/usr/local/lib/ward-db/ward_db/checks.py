@@ -1,9 +1,13 @@
 """What a database holds, summed up so that two copies can be compared: per table its row count and a content checksum
-(the sum of a 64-bit hash of every row's text), its sequences, extensions and owners.
+(the sum of a 64-bit hash of every row), its sequences, extensions and owners.
 
-Rows are turned into text with fixed settings (time zone, date and float formats), so the same rows give the same sum
-on any server; the sum does not depend on the order the rows are read in, so no sort is needed.
+A row's hash is hash_record_extended (PostgreSQL 14 and later): every column hashed by its type's own hash function,
+from the stored value, with no text made. A table whose columns include a type without one (point, json, xml, ...), or
+a source older than 14, is summed from the rows turned into text instead, with fixed settings (time zone, date and
+float formats), so the same rows give the same sum on any server. The method each table was summed with is recorded,
+and the copy is summed the same way. The sum does not depend on the order the rows are read in, so no sort is needed.
 """
+import psycopg2
 from psycopg2 import sql
 
 # Settings that decide how values print: the same on both sides of a comparison.
@@ -12,8 +16,41 @@ SESSION = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle =
 USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'"
 
 
-def fingerprint(conn, progress=None):
-    """Tables (rows and checksum), sequences, extensions and owners of the database conn is connected to."""
+# Per method, the query that sums one table: (rows, checksum as text). The row is t.*, never t alone, which would be
+# the table's own column t if it has one.
+SUMS = {
+    "row": "SELECT count(*), coalesce(sum(hash_record_extended(t.*, 0)), 0)::text FROM ONLY {}.{} t",
+    "text": "SELECT count(*), coalesce(sum(hashtextextended((t.*)::text, 0)), 0)::text FROM ONLY {}.{} t",
+}
+
+
+def table_sum(conn, cur, schema, table, method=None):
+    """(rows, checksum, method): by the method given, or by row hashes when the table's types allow, else by text."""
+    if method is not None:
+        cur.execute(sql.SQL(SUMS[method]).format(sql.Identifier(schema), sql.Identifier(table)))
+        return (*cur.fetchone(), method)
+    # A failed statement aborts a transaction (the source's snapshot): try inside a savepoint there.
+    savepoint = not conn.autocommit
+    if savepoint:
+        cur.execute("SAVEPOINT ward_sum")
+    try:
+        rows, checksum, _ = table_sum(conn, cur, schema, table, "row")
+        if savepoint:
+            cur.execute("RELEASE SAVEPOINT ward_sum")
+        return rows, checksum, "row"
+    except psycopg2.Error:
+        # No hash_record_extended (before PostgreSQL 14), or a column type without a hash function: by text. Any
+        # other failure happens again there, and is raised.
+        if savepoint:
+            cur.execute("ROLLBACK TO SAVEPOINT ward_sum")
+        return table_sum(conn, cur, schema, table, "text")
+
+
+def fingerprint(conn, progress=None, like=None):
+    """
+    Tables (rows and checksum), sequences, extensions and owners of the database conn is connected to; like: another
+    fingerprint whose tables are summed by the same methods (the source's, when summing its copy).
+    """
     with conn.cursor() as cur:
         cur.execute(SESSION)
         cur.execute(f"""
@@ -22,10 +59,10 @@ def fingerprint(conn, progress=None):
         tables = cur.fetchall()
         summary = {"tables": {}, "sequences": {}, "extensions": {}, "owners": {}}
         for index, (schema, table) in enumerate(tables):
-            cur.execute(sql.SQL("SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)), 0)::text FROM ONLY {}.{} t")
-                        .format(sql.Identifier(schema), sql.Identifier(table)))
-            rows, checksum = cur.fetchone()
-            summary["tables"][f"{schema}.{table}"] = {"rows": rows, "checksum": checksum}
+            name = f"{schema}.{table}"
+            method = ((like or {}).get("tables", {}).get(name) or {}).get("method")
+            rows, checksum, method = table_sum(conn, cur, schema, table, method)
+            summary["tables"][name] = {"rows": rows, "checksum": checksum, "method": method}
             if progress and index % 20 == 19:
                 progress(index + 1, len(tables))
         cur.execute(f"""
