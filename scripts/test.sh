@@ -56,7 +56,7 @@ fi
 # `dotnet test` parses its arguments.
 limit_of() {
   case "$1" in
-    Ward.Docker.Tests) echo 30m ;;
+    Ward.Docker.Tests) echo 38m ;;
     Ward.EndToEnd.Tests|Ward.Server.Tests) echo 15m ;;
     *) echo 10m ;;
   esac

@@ -251,7 +251,7 @@ public sealed class DatabaseEndpointTests
         public Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
             Task.FromResult(answers.TryGetValue($"{containerId} {command[^1]}", out var output) ? new ExecResult(0, output, "") : new ExecResult(1, "", $"no such command: {string.Join(' ', command)}"));
 
-        public Task<long> AttachAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, Stream input, Stream output, bool tty, CancellationToken cancellationToken) =>
+        public Task<long> AttachAsync(string containerId, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, AttachedStreams streams, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public void Dispose()
@@ -286,14 +286,6 @@ public sealed class DatabaseEndpointTests
     {
         var record = new RehearsalRecord(environment, database, at, "owner", "legacy@db.example.org:5432/records", verified, null, verified ? null : "the source refused the credentials",
             1_000_000, 400_000, 3, 1200, new Dictionary<string, double> { ["dump"] = 42.5, ["restore"] = 60 }, 110, 9.8);
-        return swarm.CreateAsync(ObjectKind.Config, new JsonObject
-        {
-            ["Name"] = $"ward-rehearsal.{environment}.{database}.{at:yyyyMMddHHmmss}",
-            ["Labels"] = new JsonObject
-            {
-                [Rehearsals.RecordLabel] = environment,
-                [Rehearsals.DocumentLabel] = JsonSerializer.Serialize(record, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
-            },
-        }, TestContext.Current.CancellationToken);
+        return swarm.CreateAsync(ObjectKind.Config, Rehearsals.RecordSpec(record, $"{at:HHmmss}"), TestContext.Current.CancellationToken);
     }
 }

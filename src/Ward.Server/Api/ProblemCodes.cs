@@ -77,6 +77,9 @@ public static class ProblemCodes
     /// <summary>A backup or restore of a database whose file declares no backups (x-ward.databases[].backups).</summary>
     public const string BackupsNotConfigured = "backups_not_configured";
 
+    /// <summary>A resumed restore (<c>ward db restore --resume</c>) of a database that no killed restore left stopped.</summary>
+    public const string NoInterruptedRestore = "no_interrupted_restore";
+
     /// <summary>A restore in place without <c>confirm: true</c> (it undoes every write after the time).</summary>
     public const string ConfirmationRequired = "confirmation_required";
 
