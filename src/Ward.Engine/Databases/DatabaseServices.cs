@@ -55,11 +55,7 @@ public static class DatabaseServices
     public static DesiredObject Added(DatabaseDesign design, IReadOnlyList<string> networks, string passwordSecret)
     {
         var (environment, name) = (design.Environment, design.Name);
-        var labels = StackConverter.Labels([], environment);
-        labels[StackNames.ImageLabel] = DatabaseNames.Image;
-        labels[LoadBalancerService.PlatformLabel] = "database";
-        labels[DatabaseNames.DatabaseLabel] = name;
-        labels[DatabaseNames.RoleLabel] = "database";
+        var labels = ServiceLabels(environment, name, platform: "database", role: "database");
         var container = new JsonObject
         {
             ["Labels"] = StackConverter.Labels([], environment),
@@ -89,6 +85,17 @@ public static class DatabaseServices
         return new DesiredObject(ObjectKind.Service, StackNames.Scoped(environment, name), spec);
     }
 
+    /// <summary>The labels of a service Ward adds for a database: the stack's, Ward's image, and what it is to Ward.</summary>
+    private static JsonObject ServiceLabels(string environment, string database, string platform, string role)
+    {
+        var labels = StackConverter.Labels([], environment);
+        labels[StackNames.ImageLabel] = DatabaseNames.Image;
+        labels[LoadBalancerService.PlatformLabel] = platform;
+        labels[DatabaseNames.DatabaseLabel] = database;
+        labels[DatabaseNames.RoleLabel] = role;
+        return labels;
+    }
+
     /// <summary>The file of the password Ward makes for a database it adds, under /run/secrets.</summary>
     public const string PasswordFile = "ward-db-password";
 
@@ -114,11 +121,7 @@ public static class DatabaseServices
     {
         var (environment, name) = (design.Environment, design.Name);
         var serviceName = DatabaseNames.RepositoryService(environment, name);
-        var labels = StackConverter.Labels([], environment);
-        labels[StackNames.ImageLabel] = DatabaseNames.Image;
-        labels[LoadBalancerService.PlatformLabel] = "backups";
-        labels[DatabaseNames.DatabaseLabel] = name;
-        labels[DatabaseNames.RoleLabel] = "repository";
+        var labels = ServiceLabels(environment, name, platform: "backups", role: "repository");
         var spec = new JsonObject
         {
             ["Name"] = serviceName,
