@@ -15,9 +15,9 @@ import shutil
 import time
 import uuid
 
-from .checks import fingerprint, totals
+from .checks import fingerprint_instance, totals
 from .common import REPOSITORY_ROOT, SCRATCH_ROOT, Failure, iso, now, now_iso, parse_time, progress, read_json, run, say, tail, write_json_atomically
-from .pg import Instance, databases
+from .pg import Instance
 from .settings import write_config
 
 CATALOG = f"{REPOSITORY_ROOT}/ward/catalog.json"
@@ -166,14 +166,9 @@ def check(settings, entry):
         instance.start()
         instance.wait_promoted(1800)
         progress("check", "reading every table of every database")
-        with instance.connect("postgres") as conn:
-            names = databases(conn)
-        summaries = {}
-        for name in names:
-            with instance.connect(name) as conn:
-                summaries[name] = fingerprint(conn)
+        summaries = fingerprint_instance(instance)
         tables, rows = totals(summaries)
-        result.update(databases=len(names), tables=tables, rows=rows,
+        result.update(databases=len(summaries), tables=tables, rows=rows,
                       perDatabase={name: {"tables": len(s["tables"]), "rows": sum(t["rows"] for t in s["tables"].values())} for name, s in summaries.items()})
         if tables == 0:
             result.update(status="empty", error="the restored backup holds no table in any database: there is nothing to restore")

@@ -10,6 +10,8 @@ and the copy is summed the same way. The sum does not depend on the order the ro
 import psycopg2
 from psycopg2 import sql
 
+from .pg import databases
+
 # Settings that decide how values print: the same on both sides of a comparison.
 SESSION = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'"
 
@@ -84,6 +86,17 @@ def fingerprint(conn, progress=None, like=None):
             ORDER BY 1""")
         summary["owners"] = dict(cur.fetchall())
     return summary
+
+
+def fingerprint_instance(instance):
+    """Every database of a running throwaway cluster, fingerprinted: {database: fingerprint}."""
+    with instance.connect("postgres") as conn:
+        names = databases(conn)
+    summaries = {}
+    for name in names:
+        with instance.connect(name) as conn:
+            summaries[name] = fingerprint(conn)
+    return summaries
 
 
 def totals(summaries):

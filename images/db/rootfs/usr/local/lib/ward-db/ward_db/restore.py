@@ -12,9 +12,9 @@ import re
 import shutil
 import time
 
-from .checks import fingerprint, totals
+from .checks import fingerprint_instance, totals
 from .common import DATA_ROOT, Failure, now_iso, parse_time, progress, run, write_json_atomically
-from .pg import Instance, databases
+from .pg import Instance
 from .server import swap_in
 from .settings import Settings, split_tls, write_config
 
@@ -49,12 +49,7 @@ def restore(restore_id, target, into):
         instance.start()
         instance.wait_promoted(3600)
         progress("verify", "reading every table of every database")
-        with instance.connect("postgres") as conn:
-            names = databases(conn)
-        summaries = {}
-        for name in names:
-            with instance.connect(name) as conn:
-                summaries[name] = fingerprint(conn)
+        summaries = fingerprint_instance(instance)
         log = open(instance.log, encoding="utf-8", errors="replace").read() if os.path.exists(instance.log) else ""
         replayed = REPLAYED.findall(log)
         recovery = [line.split("LOG:", 1)[-1].strip() for line in log.splitlines() if RECOVERY_LINE.search(line)]
